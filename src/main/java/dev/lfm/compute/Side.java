@@ -1,0 +1,7 @@
+package dev.lfm.compute;
+
+/** Which factor matrix an ALS half-sweep solves for. */
+public enum Side {
+    USERS,
+    ITEMS
+}

@@ -1,0 +1,89 @@
+package dev.lfm.compute.cpu;
+
+import dev.lfm.compute.Side;
+import dev.lfm.model.FactorModel;
+import dev.lfm.objective.Objective;
+
+/**
+ * One ALS half-sweep on the CPU. For each row x (say user u) with the other side fixed, the
+ * objective restricted to x is a quadratic whose minimizer solves
+ *
+ * <pre>
+ *   (Σ_i z_i z_iᵀ + D) x = Σ_i (r_ui − μ − b_i) z_i,   z_i = [q_i; 1],  x = [p_u; b_u],
+ *   D = diag(λ c_u, …, λ c_u, λ_b c_u)
+ * </pre>
+ *
+ * (without biases: z_i = q_i, x = p_u, target r_ui − μ). c_u is 1 (uniform) or n_u (weighted).
+ * The (k+1)×(k+1) system is factored by Cholesky in double precision, per thread scratch, no
+ * per-row allocation. Rows without ratings are set to zero.
+ */
+final class CpuAls {
+    private CpuAls() {
+    }
+
+    static void solve(FactorModel m, CpuRatingSet t, Objective obj, Side side, Parallel parallel) {
+        CpuRatingSet.Compressed c = t.compressed()[side == Side.USERS ? 0 : 1];
+        boolean users = side == Side.USERS;
+        float[] x = users ? m.p : m.q;
+        float[] y = users ? m.q : m.p;
+        float[] xb = users ? m.userBias : m.itemBias;
+        float[] yb = users ? m.itemBias : m.userBias;
+        int[] counts = users ? t.userCounts : t.itemCounts;
+        int rows = users ? m.numUsers : m.numItems;
+        boolean biases = obj.biases() && m.biases;
+        int k = m.rank;
+        int d = biases ? k + 1 : k;
+        parallel.forRange(rows, (th, from, to) -> {
+            double[] a = new double[d * d];
+            double[] b = new double[d];
+            double[] z = new double[d];
+            for (int row = from; row < to; row++) {
+                int start = c.ptr()[row];
+                int end = c.ptr()[row + 1];
+                if (start == end) {
+                    for (int j = 0; j < k; j++) {
+                        x[row * k + j] = 0f;
+                    }
+                    xb[row] = 0f;
+                    continue;
+                }
+                java.util.Arrays.fill(a, 0);
+                java.util.Arrays.fill(b, 0);
+                for (int n = start; n < end; n++) {
+                    int o = c.other()[n];
+                    for (int j = 0; j < k; j++) {
+                        z[j] = y[o * k + j];
+                    }
+                    double target = c.values()[n] - m.mu;
+                    if (biases) {
+                        z[k] = 1;
+                        target -= yb[o];
+                    }
+                    // lower triangle of Σ z zᵀ
+                    for (int r = 0; r < d; r++) {
+                        double zr = z[r];
+                        int ro = r * d;
+                        for (int s = 0; s <= r; s++) {
+                            a[ro + s] += zr * z[s];
+                        }
+                        b[r] += target * zr;
+                    }
+                }
+                double coef = obj.regularization().coefficient(counts[row]);
+                for (int j = 0; j < k; j++) {
+                    a[j * d + j] += obj.lambda() * coef;
+                }
+                if (biases) {
+                    a[k * d + k] += obj.lambdaBias() * coef;
+                }
+                Cholesky.solveInPlace(a, b, d);
+                for (int j = 0; j < k; j++) {
+                    x[row * k + j] = (float) b[j];
+                }
+                if (biases) {
+                    xb[row] = (float) b[k];
+                }
+            }
+        });
+    }
+}
