@@ -1,2 +1,70 @@
 package dev.lfm.cli;
-public final class Main { public static void main(String[] a){ System.out.println("lfm"); } }
+
+import dev.lfm.LfmException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lfm} command line: one subcommand per job. */
+@Command(name = "lfm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Latent factor model (matrix factorization) training on CPU, OpenCL and CUDA.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, c, parseResult) -> {
+            Throwable t = e;
+            while (t != null && !(t instanceof LfmException) && t.getCause() != null && t.getCause() != t) {
+                if (t instanceof OutOfMemoryError) {
+                    break;
+                }
+                t = t.getCause();
+            }
+            if (t instanceof LfmException) {
+                c.getErr().println("lfm: " + t.getMessage());
+                return 2;
+            }
+            if (t instanceof OutOfMemoryError || e instanceof OutOfMemoryError) {
+                c.getErr().println("lfm: out of memory: give the JVM more heap (LFM_JAVA_OPTS=-Xmx16g) or use a smaller problem");
+                return 3;
+            }
+            c.getErr().println("lfm: internal error: " + e);
+            e.printStackTrace(c.getErr());
+            return 70;
+        });
+        return cl;
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"lfm " + (v == null ? "dev" : v)};
+        }
+    }
+}

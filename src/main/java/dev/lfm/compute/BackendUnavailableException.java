@@ -1,7 +1,7 @@
 package dev.lfm.compute;
 
 /** A backend cannot run here (no driver, no platform, no device); the message is one line. */
-public class BackendUnavailableException extends RuntimeException {
+public class BackendUnavailableException extends dev.lfm.LfmException {
     public BackendUnavailableException(String message) {
         super(message);
     }
