@@ -22,7 +22,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code;
+        try {
+            code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        } catch (OutOfMemoryError e) {
+            System.err.println("lfm: out of memory: give the JVM more heap (LFM_JAVA_OPTS=-Xmx16g) or use a smaller problem");
+            code = 3;
+        }
+        System.exit(code);
     }
 
     /** Runs the CLI and returns the exit code (tests call this). */
@@ -38,19 +45,12 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, c, parseResult) -> {
             Throwable t = e;
-            while (t != null && !(t instanceof LfmException) && t.getCause() != null && t.getCause() != t) {
-                if (t instanceof OutOfMemoryError) {
-                    break;
-                }
+            while (!(t instanceof LfmException) && t.getCause() != null && t.getCause() != t) {
                 t = t.getCause();
             }
             if (t instanceof LfmException) {
                 c.getErr().println("lfm: " + t.getMessage());
                 return 2;
-            }
-            if (t instanceof OutOfMemoryError || e instanceof OutOfMemoryError) {
-                c.getErr().println("lfm: out of memory: give the JVM more heap (LFM_JAVA_OPTS=-Xmx16g) or use a smaller problem");
-                return 3;
             }
             c.getErr().println("lfm: internal error: " + e);
             e.printStackTrace(c.getErr());
