@@ -1,0 +1,189 @@
+package dev.lfm.train;
+
+import dev.lfm.LfmException;
+import dev.lfm.compute.Backend;
+import dev.lfm.compute.ErrorSums;
+import dev.lfm.compute.LossTerms;
+import dev.lfm.compute.OptimizerStep;
+import dev.lfm.compute.RatingSet;
+import dev.lfm.compute.Side;
+import dev.lfm.data.Ratings;
+import dev.lfm.model.FactorModel;
+import dev.lfm.objective.Objective;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The epoch loop shared by every algorithm and backend (a template: the algorithm supplies one
+ * epoch's steps, everything else is common):
+ *
+ * <ol>
+ *   <li>initialize: μ = training mean, biases 0, factors ~ N(0, initScale²) seeded (rows without
+ *       training ratings start at zero); upload ratings and parameters once;
+ *   <li>per epoch: the algorithm's steps on the backend (SGD epoch; shuffled mini-batches with an
+ *       optimizer; one full-batch step; or an ALS sweep users → items), with lr_e = lr·decay^(e−1);
+ *   <li>then the objective L on train and RMSE on train/validation/test, all from the backend
+ *       as scalars; NaN or Inf stops with {@link DivergenceException};
+ *   <li>early stopping (patience &gt; 0) watches validation RMSE, never test, and the returned
+ *       model is the best epoch's.
+ * </ol>
+ */
+public final class Trainer {
+    private final TrainingConfig config;
+    private final TrainingListener listener;
+
+    public Trainer(TrainingConfig config, TrainingListener listener) {
+        this.config = config.copy().validate();
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+    }
+
+    /**
+     * Trains on {@code train}, reporting on {@code validation} and {@code test} (either may be null
+     * or empty), on an open backend.
+     */
+    public TrainingResult train(Backend backend, Ratings train, Ratings validation, Ratings test) {
+        if (train.size() == 0) {
+            throw new LfmException("the training set is empty");
+        }
+        boolean hasValidation = validation != null && validation.size() > 0;
+        if (config.patience > 0 && !hasValidation) {
+            throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");
+        }
+        FactorModel model = initialModel(train);
+        RatingSet trainSet = backend.upload(train);
+        RatingSet valSet = hasValidation ? backend.upload(validation) : null;
+        RatingSet testSet = test != null && test.size() > 0 ? backend.upload(test) : null;
+        backend.setModel(model);
+
+        Objective obj = config.objective();
+        List<EpochRecord> history = new ArrayList<>();
+        FactorModel best = null;
+        double bestVal = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        boolean stoppedEarly = false;
+        long updates = 0;
+        double elapsed = 0;
+        long[] step = {0};
+
+        for (int epoch = 1; epoch <= config.epochs; epoch++) {
+            double lr = config.lr * Math.pow(config.lrDecay, epoch - 1);
+            double lrBias = config.effectiveLrBias() * Math.pow(config.lrDecay, epoch - 1);
+            long t0 = System.nanoTime();
+            updates += runEpoch(backend, trainSet, obj, epoch, (float) lr, (float) lrBias, step);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            elapsed += seconds;
+
+            LossTerms loss = backend.loss(trainSet, obj);
+            double trainRmse = config.evaluateTrain ? backend.evaluate(trainSet).rmse() : loss.rmse();
+            double valRmse = valSet != null ? backend.evaluate(valSet).rmse() : Double.NaN;
+            ErrorSums testErr = testSet != null ? backend.evaluate(testSet) : null;
+            EpochRecord rec = new EpochRecord(epoch, loss.value(), trainRmse, valRmse,
+                    testErr == null ? Double.NaN : testErr.rmse(), testErr == null ? Double.NaN : testErr.mae(),
+                    seconds, elapsed, lr);
+            history.add(rec);
+            listener.onEpoch(rec);
+            if (!Double.isFinite(loss.value()) || !Double.isFinite(trainRmse)) {
+                throw new DivergenceException(String.format(
+                        "training diverged at epoch %d (objective = %s): lower the learning rate (--lr %s now)%s",
+                        epoch, loss.value(), fmt(config.lr), config.algorithm == Algorithm.ALS
+                                ? " or raise --reg" : ", use --lr-decay, or try --optimizer adam"));
+            }
+            if (config.patience > 0) {
+                if (valRmse < bestVal) {
+                    bestVal = valRmse;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (best == null) {
+                        best = newModelLike(model);
+                    }
+                    backend.getModel(best);
+                } else if (++sinceBest >= config.patience) {
+                    stoppedEarly = epoch < config.epochs;
+                    break;
+                }
+            }
+        }
+        FactorModel result;
+        if (config.patience > 0 && best != null) {
+            result = best;
+        } else {
+            result = newModelLike(model);
+            backend.getModel(result);
+            bestEpoch = history.size();
+        }
+        result.userIds = train.userIds();
+        result.itemIds = train.itemIds();
+        provenance(result, backend);
+        return new TrainingResult(result, history, bestEpoch, stoppedEarly, updates, elapsed, backend.name(),
+                backend.device());
+    }
+
+    private static String fmt(double x) {
+        return String.format("%.3g", x);
+    }
+
+    private long runEpoch(Backend backend, RatingSet train, Objective obj, int epoch, float lr, float lrBias,
+                          long[] step) {
+        int n = train.size();
+        long epochSeed = mix(config.seed, epoch);
+        if (config.algorithm == Algorithm.ALS) {
+            backend.alsSweep(train, obj, Side.USERS);
+            backend.alsSweep(train, obj, Side.ITEMS);
+            return 2L * n;
+        }
+        if (config.isPlainSgd()) {
+            backend.sgdEpoch(train, obj, lr, lrBias, epochSeed);
+            return n;
+        }
+        OptimizerStep proto = new OptimizerStep(config.optimizer.kind, lr, lrBias, (float) config.momentum,
+                (float) config.beta1, (float) config.beta2, (float) config.epsilon, 1);
+        if (config.batchSize == 0 || config.batchSize >= n) {
+            backend.gradientStep(train, 0, n, obj, proto.withStep(++step[0], lr, lrBias));
+            return n;
+        }
+        backend.shuffle(train, epochSeed);
+        for (int from = 0; from < n; from += config.batchSize) {
+            int to = (int) Math.min(n, (long) from + config.batchSize);
+            backend.gradientStep(train, from, to, obj, proto.withStep(++step[0], lr, lrBias));
+        }
+        return n;
+    }
+
+    /** A seed for (base, epoch) that does not collide across nearby seeds. */
+    static long mix(long seed, long salt) {
+        long x = seed * 0x9E3779B97F4A7C15L + salt;
+        x ^= x >>> 31;
+        x *= 0xBF58476D1CE4E5B9L;
+        return x ^ (x >>> 29);
+    }
+
+    private FactorModel initialModel(Ratings train) {
+        FactorModel m = new FactorModel(train.numUsers(), train.numItems(), config.rank, config.biases);
+        m.mu = (float) train.mean();
+        m.minRating = train.minRating();
+        m.maxRating = train.maxRating();
+        m.initialize(config.seed, config.initScale, train.userCounts(), train.itemCounts());
+        return m;
+    }
+
+    private static FactorModel newModelLike(FactorModel m) {
+        return new FactorModel(m.numUsers, m.numItems, m.rank, m.biases);
+    }
+
+    private void provenance(FactorModel m, Backend backend) {
+        var p = m.provenance;
+        p.put("algorithm", config.describeAlgorithm());
+        p.put("rank", Integer.toString(config.rank));
+        p.put("lr", Double.toString(config.lr));
+        p.put("lr_bias", Double.toString(config.effectiveLrBias()));
+        p.put("reg", Double.toString(config.lambda));
+        p.put("reg_bias", Double.toString(config.lambdaBias));
+        p.put("regularization", config.regularization.name().toLowerCase());
+        p.put("batch_size", config.batchSize == 0 ? "all" : Integer.toString(config.batchSize));
+        p.put("lr_decay", Double.toString(config.lrDecay));
+        p.put("seed", Long.toString(config.seed));
+        p.put("backend", backend.name());
+        p.put("created", java.time.Instant.now().toString());
+    }
+}
