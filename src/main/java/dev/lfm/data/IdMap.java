@@ -33,6 +33,32 @@ public final class IdMap {
         return m;
     }
 
+    /** A map holding {@code ids} in order: {@code ids[j]} gets index j (ids must be distinct). */
+    public static IdMap of(long[] ids) {
+        IdMap m = new IdMap(Math.max(1, ids.length));
+        for (long id : ids) {
+            if (m.indexOf(id, true) != m.size() - 1) {
+                throw new IllegalArgumentException("duplicate id " + id);
+            }
+        }
+        return m;
+    }
+
+    /** The file ids by dense index (a copy). */
+    public long[] toArray() {
+        return Arrays.copyOf(external, size);
+    }
+
+    /** True when every index j maps to id j (synthetic data, LIBMF files). */
+    public boolean isIdentity() {
+        for (int j = 0; j < size; j++) {
+            if (external[j] != j) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Dense index of {@code id}, adding it when {@code add}; -1 when absent and not added. */
     public int indexOf(long id, boolean add) {
         int mask = keys.length - 1;
