@@ -1,6 +1,14 @@
 package dev.lfm.cli;
 
 import dev.lfm.LfmException;
+import dev.lfm.data.DuplicatePolicy;
+import dev.lfm.data.RatingFormat;
+import dev.lfm.data.Ratings;
+import dev.lfm.data.RatingsReader;
+import dev.lfm.data.ReadOptions;
+import dev.lfm.data.Split;
+import dev.lfm.data.Splits;
+import java.util.Locale;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -63,6 +71,88 @@ public final class DataOptions {
 
     /** Loads (or generates) the data and splits it, reporting progress on {@code log}. */
     public Dataset load(long seed, PrintWriter log) {
-        throw new LfmException("data loading is being wired in");
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new LfmException("--test-fraction must be in [0, 1) (got " + testFraction + ")");
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new LfmException("--validation-fraction must be in [0, 1) (got " + validationFraction + ")");
+        }
+        if (data != null && (trainFile != null || testFile != null)) {
+            throw new LfmException("give either --data or --train with --test, not both");
+        }
+        if ((trainFile == null) != (testFile == null)) {
+            throw new LfmException("--train and --test go together");
+        }
+        long t0 = System.nanoTime();
+        Dataset ds;
+        if (trainFile != null) {
+            Split s = Splits.fromFiles(trainFile, testFile, readOptions(), validationFraction, seed);
+            ds = new Dataset(trainFile.getFileName() + " + " + testFile.getFileName() + ": " + summary(s), s.train(),
+                    s.validation(), s.test());
+        } else if (data != null) {
+            Ratings all = RatingsReader.read(data, readOptions());
+            Split s = Splits.random(all, testFraction, validationFraction, seed);
+            ds = new Dataset(data.getFileName() + ": " + summary(s), s.train(), s.validation(), s.test());
+        } else {
+            ds = synthetic(seed, log);
+        }
+        log.printf("loaded %s in %.1f s%n", ds.description(), (System.nanoTime() - t0) / 1e9);
+        return ds;
+    }
+
+    /** Reads just the rating file (no split): for evaluate and recommend. */
+    public Ratings readAll() {
+        if (data == null) {
+            throw new LfmException("--data FILE is required here");
+        }
+        return RatingsReader.read(data, readOptions());
+    }
+
+    /** The reader options these flags describe. */
+    public ReadOptions readOptions() {
+        RatingFormat f = parseFormat(format);
+        ReadOptions o = ReadOptions.of(f);
+        if (delimiter != null) {
+            if (f != RatingFormat.DELIMITED && f != RatingFormat.AUTO) {
+                throw new LfmException("--delimiter applies to --format delimited only");
+            }
+            o = ReadOptions.of(RatingFormat.DELIMITED).withDelimiter(unescape(delimiter));
+        }
+        try {
+            return o.withDuplicates(DuplicatePolicy.valueOf(duplicates.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new LfmException("--duplicates must be error, last or mean (got '" + duplicates + "')");
+        }
+    }
+
+    private static String unescape(String d) {
+        return switch (d) {
+            case "\\t", "tab", "TAB" -> "\t";
+            case "space", "whitespace" -> ReadOptions.WHITESPACE;
+            default -> d;
+        };
+    }
+
+    private static RatingFormat parseFormat(String s) {
+        String f = s.trim().toLowerCase(Locale.ROOT);
+        if (f.equals("movielens") || f.equals("u.data") || f.equals("movielens-100k")) {
+            return RatingFormat.MOVIELENS_100K;
+        }
+        for (RatingFormat r : RatingFormat.values()) {
+            if (r.cliName().equals(f)) {
+                return r;
+            }
+        }
+        throw new LfmException("--format must be one of auto, movielens, movielens-dat, movielens-csv, libmf, "
+                + "delimited (got '" + s + "')");
+    }
+
+    static String summary(Split s) {
+        return String.format("%d users x %d items; %d train / %d validation / %d test ratings", s.numUsers(),
+                s.numItems(), s.train().size(), s.validation().size(), s.test().size());
+    }
+
+    private Dataset synthetic(long seed, PrintWriter log) {
+        throw new LfmException("synthetic data is being wired in");
     }
 }
