@@ -8,6 +8,7 @@ import dev.lfm.data.RatingsReader;
 import dev.lfm.data.ReadOptions;
 import dev.lfm.data.Split;
 import dev.lfm.data.Splits;
+import dev.lfm.data.SyntheticRatings;
 import java.util.Locale;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -152,7 +153,36 @@ public final class DataOptions {
                 s.numItems(), s.train().size(), s.validation().size(), s.test().size());
     }
 
+    /** The synthetic recipe these flags describe (preset, overridden field by field). */
+    public SyntheticRatings.Config syntheticConfig(long seed) {
+        SyntheticRatings.Preset preset = null;
+        for (SyntheticRatings.Preset p : SyntheticRatings.Preset.values()) {
+            if (p.cliName().equalsIgnoreCase(synthetic.trim())) {
+                preset = p;
+            }
+        }
+        if (preset == null) {
+            throw new LfmException("--synthetic must be small, default or netflix (got '" + synthetic + "')");
+        }
+        SyntheticRatings.Config c = preset.config();
+        try {
+            c = new SyntheticRatings.Config(users != null ? users : c.numUsers(), items != null ? items : c.numItems(),
+                    trueRank != null ? trueRank : c.rank(), ratings != null ? ratings : c.numRatings(),
+                    ratings != null ? 0 : c.density(), noise != null ? noise : c.noise(), seed);
+            c.targetRatings();
+        } catch (IllegalArgumentException e) {
+            throw new LfmException("synthetic data: " + e.getMessage());
+        }
+        return c;
+    }
+
     private Dataset synthetic(long seed, PrintWriter log) {
-        throw new LfmException("synthetic data is being wired in");
+        SyntheticRatings.Config c = syntheticConfig(seed);
+        log.println("generating synthetic ratings: " + c);
+        SyntheticRatings gen = SyntheticRatings.generate(c);
+        Split s = Splits.random(gen.ratings(), testFraction, validationFraction, seed);
+        return new Dataset(String.format(Locale.ROOT, "synthetic %s (rank %d, noise %.2f, seed %d): %s",
+                synthetic.toLowerCase(Locale.ROOT), c.rank(), c.noise(), seed, summary(s)), s.train(),
+                s.validation(), s.test());
     }
 }

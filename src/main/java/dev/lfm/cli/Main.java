@@ -9,6 +9,10 @@ import picocli.CommandLine.Command;
 @Command(name = "lfm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Latent factor model (matrix factorization) training on CPU, OpenCL and CUDA.",
         subcommands = {
+            TrainCommand.class,
+            EvaluateCommand.class,
+            RecommendCommand.class,
+            GradcheckCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
