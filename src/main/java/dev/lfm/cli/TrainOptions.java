@@ -14,19 +14,19 @@ public final class TrainOptions {
     @Option(names = "--algorithm", defaultValue = "sgd", description = "sgd (gradient descent: SGD, mini-batch or full batch by --batch-size) | als (default: ${DEFAULT-VALUE})")
     public String algorithm;
 
-    @Option(names = {"-k", "--rank"}, description = "Number of latent factors k (default: 32).")
+    @Option(names = {"-k", "--rank"}, description = "Number of latent factors k (default: 8).")
     public Integer rank;
 
     @Option(names = "--epochs", description = "Epochs (ALS: sweeps) (default: 30; ALS 15).")
     public Integer epochs;
 
-    @Option(names = "--lr", description = "Learning rate η for the factors (default: 0.01; Adam 0.001).")
+    @Option(names = "--lr", description = "Learning rate η for the factors (default: 0.02; Adam 0.001).")
     public Double lr;
 
     @Option(names = "--lr-bias", description = "Learning rate for the biases (default: same as --lr).")
     public Double lrBias;
 
-    @Option(names = "--reg", description = "Factor regularization λ (default: 0.05).")
+    @Option(names = "--reg", description = "Factor regularization λ (default: 0.01).")
     public Double reg;
 
     @Option(names = "--reg-bias", description = "Bias regularization λ_b (default: 0.01).")

@@ -11,13 +11,13 @@ import dev.lfm.objective.Regularization;
  */
 public final class TrainingConfig implements Cloneable {
     public Algorithm algorithm = Algorithm.GD;
-    public int rank = 32;
+    public int rank = 8;
     public int epochs = 30;
     /** Learning rate for factors (half-gradient scale; see {@link dev.lfm.compute.OptimizerStep}). */
-    public double lr = 0.01;
+    public double lr = 0.02;
     /** Learning rate for biases; NaN means "same as lr". */
     public double lrBias = Double.NaN;
-    public double lambda = 0.05;
+    public double lambda = 0.01;
     public double lambdaBias = 0.01;
     public Regularization regularization = Regularization.WEIGHTED;
     /** 1 = SGD, b = mini-batch, 0 = full batch. */
