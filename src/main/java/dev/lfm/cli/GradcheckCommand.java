@@ -42,7 +42,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--sample", defaultValue = "20000", description = "Check every parameter up to this many, else a random sample of this size (default: ${DEFAULT-VALUE})")
     long sample;
 
-    @Option(names = "--step", defaultValue = "1e-6", description = "Finite-difference step h (relative to max(1,|θ|)) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--step", defaultValue = "1e-3", description = "Finite-difference step h, relative to max(1,|θ|). L is quadratic in each single parameter, so central differences have no truncation error and a larger h only lowers rounding error (default: ${DEFAULT-VALUE})")
     double step;
 
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "Largest relative error accepted (default: ${DEFAULT-VALUE})")

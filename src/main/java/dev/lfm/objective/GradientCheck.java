@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
  * the difference is computed on those terms alone: mathematically the same number as the
  * difference of the full sums, without the cancellation error of subtracting two large totals.
  * Relative error: |analytic − numeric| / max(|analytic|, |numeric|, 1e-8).
+ *
+ * <p>L restricted to one parameter is a quadratic (r̂ is linear in each single parameter), so the
+ * central difference is exact up to rounding for any h; a moderate h (1e-3) keeps the rounding
+ * error of the difference far below 1e-6 relative.
  */
 public final class GradientCheck {
     /** The largest relative error found and where. */

@@ -101,8 +101,8 @@ public final class Reference {
             int u = train.user(n);
             int i = train.item(n);
             double e = train.value(n) - predict(m, u, i);
-            double wu = reg.perRatingWeight(userCounts[u]);
-            double wi = reg.perRatingWeight(itemCounts[i]);
+            double wu = reg.coefficient(userCounts[u]) / userCounts[u];
+            double wi = reg.coefficient(itemCounts[i]) / itemCounts[i];
             for (int c = 0; c < k; c++) {
                 double pc = m.p[u * k + c];
                 double qc = m.q[i * k + c];
