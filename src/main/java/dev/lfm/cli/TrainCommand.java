@@ -60,9 +60,9 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = train.toConfig(seed);
-        Dataset ds = data.load(seed, err);
-        out.println("data: " + ds.description());
         try (Backend b = backend.open(err)) {
+            Dataset ds = data.load(seed, err);
+            out.println("data: " + ds.description());
             out.printf("backend: %s (%s)%n", b.name(), b.device());
             out.printf("model: %s, k=%d, lr=%s, reg=%s (%s), reg-bias=%s, epochs=%d%n", config.describeAlgorithm(),
                     config.rank, config.algorithm == dev.lfm.train.Algorithm.ALS ? "-" : fmt(config.lr),

@@ -48,7 +48,7 @@ public final class Backends {
     public static BackendProvider provider(String name) {
         BackendProvider p = PROVIDERS.get(name.toLowerCase(Locale.ROOT));
         if (p == null) {
-            throw new IllegalArgumentException("unknown backend '" + name + "' (auto|" + String.join("|", names()) + ")");
+            throw new dev.lfm.LfmException("unknown backend '" + name + "' (auto|" + String.join("|", names()) + ")");
         }
         return p;
     }
