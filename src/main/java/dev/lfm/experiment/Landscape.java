@@ -136,9 +136,9 @@ public final class Landscape {
         public List<Chart<?, ?>> charts() {
             int g = coords.length;
             double h = g > 1 ? coords[1] - coords[0] : 1;
-            XYChart c = new XYChartBuilder().width(860).height(700)
-                    .title(String.format(Locale.ROOT, "Objective L on a slice θ* + a·d1 + b·d2 through the solution "
-                            + "(%s, %s, k = %d)", block == Block.BOTH ? "P and Q" : block.name(),
+            XYChart c = new XYChartBuilder().width(900).height(680)
+                    .title(String.format(Locale.ROOT, "L on the slice θ* + a·d1 + b·d2 (moving %s; %s, k = %d)",
+                            block == Block.BOTH ? "P and Q" : block.name(),
                             config.describeAlgorithm(), config.rank))
                     .xAxisTitle("a (direction d1)").yAxisTitle("b (direction d2)").build();
             var st = c.getStyler();
@@ -151,35 +151,41 @@ public final class Landscape {
             st.setXAxisMax(coords[g - 1] + h / 2);
             st.setYAxisMin(coords[0] - h / 2);
             st.setYAxisMax(coords[g - 1] + h / 2);
-            st.setXAxisDecimalPattern("0.###E0");
-            st.setYAxisDecimalPattern("0.###E0");
-            st.setMarkerSize(Math.max(3, (int) Math.ceil(560.0 / g) + 1));
+            String pattern = radius * scale >= 0.01 && radius * scale < 1000 ? "0.###" : "0.##E0";
+            st.setXAxisDecimalPattern(pattern);
+            st.setYAxisDecimalPattern(pattern);
+            st.setMarkerSize(14);
             double[] all = Arrays.stream(objective).flatMapToDouble(Arrays::stream).sorted().toArray();
             int levels = Math.min(10, all.length);
             double[] edges = new double[levels + 1];
             for (int l = 0; l <= levels; l++) {
                 edges[l] = all[Math.min(all.length - 1, (int) Math.round((all.length - 1) * (double) l / levels))];
             }
+            // each cell is a filled square (an XChart polygon series); the first cell of a level
+            // carries the level's legend entry
             for (int l = 0; l < levels; l++) {
-                List<Double> xs = new ArrayList<>();
-                List<Double> ys = new ArrayList<>();
+                boolean labelled = false;
+                Color col = viridis(levels == 1 ? 0 : l / (double) (levels - 1));
                 for (int i = 0; i < g; i++) {
                     for (int j = 0; j < g; j++) {
-                        double v = objective[i][j];
-                        int band = band(v, edges);
-                        if (band == l) {
-                            xs.add(coords[i]);
-                            ys.add(coords[j]);
+                        if (band(objective[i][j], edges) != l) {
+                            continue;
                         }
+                        String label = labelled ? "cell " + i + "," + j
+                                : String.format(Locale.ROOT, "L %.6g – %.6g", edges[l], edges[l + 1]);
+                        double x0 = coords[i] - h / 2;
+                        double x1 = coords[i] + h / 2;
+                        double y0 = coords[j] - h / 2;
+                        double y1 = coords[j] + h / 2;
+                        XYSeries s = c.addSeries(label, new double[] {x0, x1, x1, x0}, new double[] {y0, y0, y1, y1});
+                        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+                        s.setMarker(SeriesMarkers.NONE);
+                        s.setFillColor(col);
+                        s.setLineColor(col);
+                        s.setShowInLegend(!labelled);
+                        labelled = true;
                     }
                 }
-                if (xs.isEmpty()) {
-                    continue;
-                }
-                XYSeries s = c.addSeries(String.format(Locale.ROOT, "L %.6g – %.6g", edges[l], edges[l + 1]), xs, ys);
-                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarker(SeriesMarkers.SQUARE);
-                s.setMarkerColor(viridis(levels == 1 ? 0 : l / (double) (levels - 1)));
             }
             XYSeries sol = c.addSeries(String.format(Locale.ROOT, "trained θ* (L %.6g)", centerObjective()),
                     new double[] {0}, new double[] {0});
