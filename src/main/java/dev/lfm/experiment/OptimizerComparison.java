@@ -117,9 +117,6 @@ public final class OptimizerComparison {
                 Charts.lineWithMarkers(byTime, label, Histories.of(o.history, EpochRecord::elapsed), te,
                         Charts.PALETTE[j % 8]);
             }
-            for (XYChart c : List.of(byEpoch, byTime)) {
-                c.getStyler().setYAxisLogarithmic(true);
-            }
             return List.of(byEpoch, byTime);
         }
 
@@ -200,6 +197,11 @@ public final class OptimizerComparison {
                 continue;
             }
             outcomes.add(new Outcome(v, bestLr, best.history(), List.copyOf(trials)));
+            double[] tried = trials.stream().mapToDouble(Trial::lr).toArray();
+            if (tried.length > 1 && (bestLr == tried[0] || bestLr == tried[tried.length - 1])) {
+                notes.add(String.format(Locale.ROOT, "%s: the chosen lr %.3g is at the edge of its grid "
+                        + "(widen it with --lr-steps)", v.name, bestLr));
+            }
         }
         if (outcomes.isEmpty()) {
             throw new LfmException(NAME + ": every optimizer diverged at every learning rate");
