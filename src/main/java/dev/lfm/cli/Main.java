@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             RecommendCommand.class,
             GradcheckCommand.class,
             CommandLine.HelpCommand.class,
+            ExperimentCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,110 @@
+package dev.lfm.experiment;
+
+import dev.lfm.LfmException;
+import dev.lfm.compute.Backend;
+import dev.lfm.data.Ratings;
+import dev.lfm.report.Progress;
+import dev.lfm.train.EpochRecord;
+import dev.lfm.train.Trainer;
+import dev.lfm.train.TrainingConfig;
+import dev.lfm.train.TrainingListener;
+import dev.lfm.train.TrainingResult;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * What every experiment runs on: the three splits (one id space), a supplier that opens a fresh
+ * backend per trained model (each run uploads its own ratings and parameters and closes the
+ * backend afterwards), the base training configuration that each experiment varies, and a
+ * progress sink. Hyper-parameters are always chosen on {@code validation}; {@code test} is only
+ * reported.
+ */
+public final class ExperimentContext {
+    private final Ratings train;
+    private final Ratings validation;
+    private final Ratings test;
+    private final Supplier<Backend> backends;
+    private final TrainingConfig base;
+    private final Progress progress;
+
+    public ExperimentContext(Ratings train, Ratings validation, Ratings test, Supplier<Backend> backends,
+                             TrainingConfig base, Progress progress) {
+        this.train = Objects.requireNonNull(train, "train");
+        this.validation = validation;
+        this.test = test;
+        this.backends = Objects.requireNonNull(backends, "backends");
+        this.base = base.copy().validate();
+        this.progress = progress == null ? Progress.silent() : progress;
+    }
+
+    public Ratings train() {
+        return train;
+    }
+
+    public Ratings validation() {
+        return validation;
+    }
+
+    public Ratings test() {
+        return test;
+    }
+
+    /** A copy of the base configuration, free to modify. */
+    public TrainingConfig base() {
+        return base.copy();
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    /** Opens a fresh backend (the caller closes it). */
+    public Backend openBackend() {
+        return backends.get();
+    }
+
+    /** Whether a non-empty validation split is present. */
+    public boolean hasValidation() {
+        return validation != null && validation.size() > 0;
+    }
+
+    /** Fails with a one-line message when the experiment needs a validation split and has none. */
+    public void requireValidation(String experiment) {
+        if (!hasValidation()) {
+            throw new LfmException(experiment + " chooses on the validation split, which is empty: "
+                    + "set --validation-fraction > 0");
+        }
+    }
+
+    /** Trains one model on a fresh backend without per-epoch output. */
+    public TrainingResult train(TrainingConfig config) {
+        return train(config, TrainingListener.NONE);
+    }
+
+    /** Trains one model on a fresh backend, reporting each epoch to {@code listener}. */
+    public TrainingResult train(TrainingConfig config, TrainingListener listener) {
+        try (Backend b = openBackend()) {
+            return new Trainer(config, listener).train(b, train, validation, test);
+        }
+    }
+
+    /**
+     * A listener that prints about ten evenly spaced epoch lines of a run with {@code epochs}
+     * epochs (plus the last) as progress notes.
+     */
+    public TrainingListener epochNotes(String label, int epochs) {
+        int every = Math.max(1, epochs / 10);
+        return r -> {
+            if (r.epoch() % every == 0 || r.epoch() == epochs || r.epoch() == 1) {
+                progress.note(label + " " + describe(r));
+            }
+        };
+    }
+
+    /** "epoch 3: L 1.23e+04, RMSE train 0.81 / val 0.85 / test 0.86, 1.2 s". */
+    public static String describe(EpochRecord r) {
+        return String.format(Locale.ROOT, "epoch %d: L %.5g, RMSE train %.4f / val %.4f / test %.4f, %.2f s",
+                r.epoch(), r.objective(), r.trainRmse(), r.validationRmse(), r.testRmse(), r.elapsed());
+    }
+}
