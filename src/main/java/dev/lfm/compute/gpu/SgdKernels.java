@@ -30,8 +30,10 @@ public final class SgdKernels {
 
     /**
      * One epoch. Geometry: local = {@link #GROUP}; streams = min(count / MIN_PER_STREAM,
-     * computeUnits × GROUPS_PER_UNIT × GROUP/lanes), rounded up to whole groups; each stream
-     * walks perStream = ⌈count / streams⌉ consecutive positions of the permutation.
+     * computeUnits × GROUPS_PER_UNIT × GROUP/lanes) (at least 1); each stream walks
+     * perStream = ⌈count / streams⌉ consecutive positions of the permutation; groups =
+     * ⌈streams / (GROUP/lanes)⌉ (surplus lane groups of the last one idle). A set of fewer than
+     * 2·MIN_PER_STREAM ratings is therefore one sequential stream.
      */
     void epoch(GpuRatingSet s, DeviceModel m, float lr, float lrBias, float lambda, float lambdaBias,
                boolean weighted, boolean useBias, long seed) {
@@ -43,9 +45,9 @@ public final class SgdKernels {
         int perGroup = GROUP / lanes;
         long maxStreams = (long) Math.max(1, acc.computeUnits()) * GROUPS_PER_UNIT * perGroup;
         long streams = Math.max(1, Math.min(maxStreams, count / MIN_PER_STREAM));
-        long groups = (streams + perGroup - 1) / perGroup;
-        streams = groups * perGroup;
         int perStream = (int) ((count + streams - 1) / streams);
+        // lane groups past `streams` in the last work-group start at or beyond count: they idle
+        long groups = (streams + perGroup - 1) / perGroup;
         int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(count - 1));
         int mask = (int) ((1L << bits) - 1);
         int shift = Math.max(1, bits / 2);
