@@ -42,6 +42,9 @@ public interface Accelerator extends AutoCloseable {
 
     long globalMemoryBytes();
 
+    /** Whether the device is a CPU (e.g. PoCL): kernels then prefer fewer cooperating lanes. */
+    boolean cpuDevice();
+
     /** Largest work-group (block) size the device accepts. */
     int maxWorkGroupSize();
 

@@ -8,6 +8,13 @@ import dev.lfm.compute.gpu.Accelerator.Program;
  * The batch-gradient kernels of {@code kernels/gradient.cl}: half gradients accumulated into
  * {@link Accumulators}, either by float atomics ({@value #GRAD_SCATTER}, any batch of the order)
  * or by CSR/CSC segments ({@value #GRAD_ROWS}, full batch, no atomics).
+ *
+ * <p>Choice, measured on PoCL 3.1 (2-core AMD EPYC, a shared and loaded machine; 300k random
+ * ratings, 6000 × 4000, k = 32; one full-batch plain step including residuals and the optimizer):
+ * atomics 79–127 ms, segments 14–25 ms, about 5× faster: the compare-and-swap loop that OpenCL 1.2
+ * needs for float atomics dominates. Full batches therefore use segments (deterministic too);
+ * mini-batches of a shuffled order use atomics, since a segment index per batch would need a
+ * sort per step.
  */
 public final class GradientKernels {
     public static final String FILE = "gradient.cl";

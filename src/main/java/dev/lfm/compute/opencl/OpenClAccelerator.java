@@ -149,6 +149,11 @@ public final class OpenClAccelerator implements Accelerator {
     }
 
     @Override
+    public boolean cpuDevice() {
+        return (deviceLong(device, CL_DEVICE_TYPE) & CL_DEVICE_TYPE_CPU) != 0;
+    }
+
+    @Override
     public int maxWorkGroupSize() {
         return maxWorkGroup;
     }
