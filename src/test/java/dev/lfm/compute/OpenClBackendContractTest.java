@@ -1,7 +1,10 @@
 package dev.lfm.compute;
 
 import dev.lfm.compute.gpu.GpuBackend;
+import dev.lfm.compute.gpu.ConvergencePlan;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The backend contract on OpenCL (PoCL in CI). Skipped with one line when no OpenCL platform is
@@ -24,5 +27,22 @@ class OpenClBackendContractTest extends BackendContractTest {
     @Override
     protected void poison(Backend b) {
         ((GpuBackend) b).poisonScratch();
+    }
+
+    /**
+     * The cross-lane reduction of the SGD kernel (what GPUs run; a CPU device picks one lane)
+     * forced on this device: the exact two-rating update and planted-problem convergence.
+     */
+    @ParameterizedTest(name = "lanes={0}")
+    @ValueSource(ints = {2, 8, 32})
+    void sgdWithCooperatingLanes(int lanes) {
+        GpuBackend g = (GpuBackend) backend();
+        g.forceSgdLanes(lanes);
+        try {
+            sgdEpochOnTwoRatingsIsTheDocumentedUpdate();
+            trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD);
+        } finally {
+            g.forceSgdLanes(0);
+        }
     }
 }

@@ -60,6 +60,7 @@ public final class GpuBackend implements Backend {
     private Buffer residual;
     private boolean segmentsForFullBatch = GradientKernels.FULL_BATCH_SEGMENTS;
     private boolean closed;
+    private int sgdLanes;
 
     /** Builds the kernels on {@code accelerator}; the backend owns and closes it. */
     public GpuBackend(Accelerator accelerator) {
@@ -95,6 +96,17 @@ public final class GpuBackend implements Backend {
     /** Chooses the full-batch scatter method (segments or atomics); for measurements and tests. */
     public void useSegmentsForFullBatch(boolean segments) {
         this.segmentsForFullBatch = segments;
+    }
+
+    /**
+     * Forces the lanes per rating of SGD epochs (a power of two 1..32; 0 = automatic), so tests
+     * can run the cross-lane reduction on any device.
+     */
+    public void forceSgdLanes(int lanes) {
+        if (lanes < 0 || lanes > 32 || Integer.bitCount(Math.max(1, lanes)) != 1) {
+            throw new IllegalArgumentException("lanes must be 0 or a power of two up to 32");
+        }
+        this.sgdLanes = lanes;
     }
 
     /**
@@ -213,7 +225,7 @@ public final class GpuBackend implements Backend {
         requireModel();
         GpuRatingSet s = dev(train);
         sgd.epoch(s, m, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
-                obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases, seed);
+                obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases, seed, sgdLanes);
         acc.finish();
     }
 

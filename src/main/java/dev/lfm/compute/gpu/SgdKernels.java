@@ -41,12 +41,12 @@ public final class SgdKernels {
      * 2·MIN_PER_STREAM ratings is therefore one sequential stream.
      */
     void epoch(GpuRatingSet s, DeviceModel m, float lr, float lrBias, float lambda, float lambdaBias,
-               boolean weighted, boolean useBias, long seed) {
+               boolean weighted, boolean useBias, long seed, int forcedLanes) {
         int count = s.size();
         if (count == 0) {
             return;
         }
-        int lanes = acc.cpuDevice() ? 1 : lanes(m.rank);
+        int lanes = forcedLanes > 0 ? forcedLanes : acc.cpuDevice() ? 1 : lanes(m.rank);
         int perGroup = GROUP / lanes;
         long maxStreams = (long) Math.max(1, acc.computeUnits()) * GROUPS_PER_UNIT * perGroup;
         long streams = Math.max(1, Math.min(maxStreams, count / MIN_PER_STREAM));
