@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lfm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Latent factor model (matrix factorization) training on CPU, OpenCL and CUDA.",
         subcommands = {
-            CommandLine.HelpCommand.class,
+            CommandLine.HelpCommand.class, DevicesCommand.class, VerifyCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -108,7 +108,7 @@ public final class OpenClBackendProvider implements BackendProvider {
         for (int d = 0; d < devices.size(); d++) {
             OpenClAccelerator.DeviceRef ref = devices.get(d);
             String line = "opencl:" + d + " " + OpenClAccelerator.describe(ref.platform(), ref.device())
-                    + ", OpenCL " + OpenClAccelerator.deviceString(ref.device(), CL_DEVICE_VERSION)
+                    + ", " + OpenClAccelerator.deviceString(ref.device(), CL_DEVICE_VERSION)
                     + (d == preferred ? " [default]" : "");
             out.add(line);
         }
