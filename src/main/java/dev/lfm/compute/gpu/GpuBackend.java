@@ -328,7 +328,7 @@ public final class GpuBackend implements Backend {
         if (t.scatter()) {
             acc.fill(acc0.touchedCount, 0);
         }
-        acc.finish();
+        // no finish: the in-order queue runs steps back to back; scalar queries and getModel wait
     }
 
     private void ensureState(OptimizerStep.Kind kind) {
