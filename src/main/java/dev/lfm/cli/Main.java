@@ -13,8 +13,10 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             RecommendCommand.class,
             GradcheckCommand.class,
-            CommandLine.HelpCommand.class,
             ExperimentCommand.class,
+            VerifyCommand.class,
+            DevicesCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,115 @@
+/*
+ * One lock-free SGD epoch (batch-Hogwild, as cuMF_SGD): SGD_GROUP work-items form groups of
+ * `lanes` lanes (a power of two ≤ 32); each lane group is one stream that walks its own
+ * contiguous slice [s·perStream, (s+1)·perStream) of a seeded pseudo-random permutation of the
+ * ratings, one rating at a time. Streams update shared P, Q, b without locks (Hogwild): two
+ * streams on the same row race, which SGD tolerates on sparse data.
+ *
+ * Per rating (u, i, r), lanes own components c ≡ lane (mod lanes):
+ *   e = r − (μ + b_u + b_i + Σ_c p_uc q_ic)         (lane partials, reduced across the lanes)
+ *   p_uc ← p_uc + lr(e q_ic − λ w_u p_uc),  q_ic ← q_ic + lr(e p_uc − λ w_i q_ic)   (old values)
+ *   lane 0: b_u ← b_u + lrBias(e − λ_b w_u b_u),  b_i ← b_i + lrBias(e − λ_b w_i b_i)
+ *
+ * The reduction is a warp shuffle on CUDA (lanes of one stream sit in one warp; no barrier) and a
+ * local-memory tree with work-group barriers on OpenCL 1.2 (no sub-groups there), for which every
+ * stream runs the same number of iterations (streams past the end idle through them).
+ *
+ * The order is generated in the kernel, not stored: position j maps to rating perm(j), a
+ * bijection of [0, 2^b) made of three rounds of (odd multiply, xor-shift, add) mod 2^b,
+ * cycle-walked into [0, count) (2^b < 2·count, so under two rounds on average). Its keys come
+ * from the epoch's seed. Geometry: local = SGD_GROUP, global = groups × SGD_GROUP.
+ */
+
+#define SGD_GROUP 128
+
+DEVICE uint perm_round(uint x, uint mask, uint shift, uint mul, uint add) {
+    x = (x * mul) & mask;
+    x ^= x >> shift;
+    return (x + add) & mask;
+}
+
+DEVICE uint permute(uint j, uint count, uint mask, uint shift, uint m0, uint a0, uint m1,
+                    uint a1, uint m2, uint a2) {
+    uint x = j;
+    do {
+        x = perm_round(x, mask, shift, m0, a0);
+        x = perm_round(x, mask, shift, m1, a1);
+        x = perm_round(x, mask, shift, m2, a2);
+    } while (x >= count);
+    return x;
+}
+
+KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *users,
+                      const GLOBAL int *items, const GLOBAL float *values,
+                      const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
+                      GLOBAL float *P, GLOBAL float *Q, GLOBAL float *bu, GLOBAL float *bi,
+                      float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
+                      int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
+                      uint m1, uint a1, uint m2, uint a2) {
+    const int lid = local_id();
+    const int lane = lid & (lanes - 1);
+    const long stream = group_id() * (SGD_GROUP / lanes) + lid / lanes;
+    const long begin = stream * perStream;
+#ifndef __CUDACC__
+    LOCAL float red[SGD_GROUP];
+#endif
+    for (int t = 0; t < perStream; t++) {
+        const long j = begin + t;
+        const int active = j < count;
+        uint n = 0;
+        int u = 0;
+        int i = 0;
+        float bU = 0.0f;
+        float bI = 0.0f;
+        float partial = 0.0f;
+        if (active) {
+            n = permute((uint) j, (uint) count, mask, shift, m0, a0, m1, a1, m2, a2);
+            u = users[n];
+            i = items[n];
+            for (int c = lane; c < k; c += lanes) {
+                partial += P[(long) u * k + c] * Q[(long) i * k + c];
+            }
+            if (useBias && lane == 0) {
+                /* lane 0 alone reads and writes the biases, so lanes of a stream never race */
+                bU = bu[u];
+                bI = bi[i];
+                partial += bU + bI;
+            }
+        }
+        /* reduce: s = Σ_c p_uc q_ic + b_u + b_i over the stream's lanes, known to every lane */
+#ifdef __CUDACC__
+        for (int off = lanes / 2; off > 0; off >>= 1) {
+            partial += __shfl_xor_sync(0xffffffffu, partial, off, lanes);
+        }
+        const float s = partial;
+#else
+        red[lid] = partial;
+        SYNC();
+        for (int off = lanes / 2; off > 0; off >>= 1) {
+            if (lane < off) {
+                red[lid] += red[lid + off];
+            }
+            SYNC();
+        }
+        const float s = red[lid - lane];
+        SYNC();
+#endif
+        if (active) {
+            const float e = values[n] - mu - s;
+            const float wu = rating_weight(userCounts[u], weighted);
+            const float wi = rating_weight(itemCounts[i], weighted);
+            for (int c = lane; c < k; c += lanes) {
+                const long pu = (long) u * k + c;
+                const long qi = (long) i * k + c;
+                const float p = P[pu];
+                const float q = Q[qi];
+                P[pu] = p + lr * (e * q - lambda * wu * p);
+                Q[qi] = q + lr * (e * p - lambda * wi * q);
+            }
+            if (useBias && lane == 0) {
+                bu[u] = bU + lrBias * (e - lambdaBias * wu * bU);
+                bi[i] = bI + lrBias * (e - lambdaBias * wi * bI);
+            }
+        }
+    }
+}

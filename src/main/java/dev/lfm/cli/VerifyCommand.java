@@ -1,0 +1,74 @@
+package dev.lfm.cli;
+
+import dev.lfm.compute.Backend;
+import dev.lfm.compute.BackendOptions;
+import dev.lfm.compute.BackendProvider;
+import dev.lfm.compute.BackendUnavailableException;
+import dev.lfm.compute.Backends;
+import dev.lfm.compute.gpu.BackendVerifier;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lfm verify}: runs every kernel of every available backend and device against the
+ * double-precision reference and prints a table of max errors; exit 1 on any mismatch.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check every available backend and device kernel by kernel (residuals, loss, gradients, "
+                + "optimizer steps, SGD, evaluation, training convergence) against the double-precision reference.",
+            "Exit code 1 if any check exceeds its tolerance."})
+public final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backend", split = ",", paramLabel = "NAME",
+            description = "Only these backends (comma-separated; default: all).")
+    List<String> only = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean allOk = true;
+        for (BackendProvider p : Backends.providers()) {
+            if (!only.isEmpty() && only.stream().noneMatch(n -> n.equalsIgnoreCase(p.name()))) {
+                continue;
+            }
+            String why = p.unavailableReason();
+            if (why != null) {
+                out.println(p.name() + ": not available: " + why);
+                continue;
+            }
+            int devices = Math.max(1, p.describeDevices().size());
+            for (int d = 0; d < devices; d++) {
+                BackendOptions opts = new BackendOptions(0, "cpu".equals(p.name()) ? -1 : d);
+                Backend b;
+                try {
+                    b = p.open(opts);
+                } catch (BackendUnavailableException e) {
+                    out.println(p.name() + ":" + d + ": not available: " + e.getMessage());
+                    continue;
+                }
+                try (b) {
+                    out.println(p.name() + ":" + d + "  " + b.device());
+                    out.printf(Locale.ROOT, "  %-44s %12s %10s  %s%n", "check", "max error", "tolerance", "result");
+                    for (BackendVerifier.Row row : BackendVerifier.verify(b)) {
+                        out.printf(Locale.ROOT, "  %-44s %12.3e %10.0e  %s%n", row.check(), row.error(),
+                                row.tolerance(), row.ok() ? "ok" : "MISMATCH");
+                        allOk &= row.ok();
+                    }
+                    out.flush();
+                }
+            }
+        }
+        out.println(allOk ? "verify: all checks passed" : "verify: MISMATCH (see rows above)");
+        out.flush();
+        return allOk ? 0 : 1;
+    }
+}

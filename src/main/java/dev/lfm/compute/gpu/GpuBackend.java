@@ -1,0 +1,384 @@
+package dev.lfm.compute.gpu;
+
+import dev.lfm.compute.Backend;
+import dev.lfm.compute.ErrorSums;
+import dev.lfm.compute.Gradient;
+import dev.lfm.compute.LossTerms;
+import dev.lfm.compute.OptimizerStep;
+import dev.lfm.compute.RatingSet;
+import dev.lfm.compute.Side;
+import dev.lfm.compute.gpu.Accelerator.Buffer;
+import dev.lfm.data.Ratings;
+import dev.lfm.model.FactorModel;
+import dev.lfm.objective.Objective;
+import dev.lfm.objective.Regularization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The device backend, written once against {@link Accelerator} and shared by OpenCL and CUDA.
+ * Parameters, optimizer state, gradient accumulators and rating sets stay on the device across
+ * steps; only reduction partials (a few KiB) come back until {@link #getModel}.
+ *
+ * <ul>
+ *   <li>{@link #sgdEpoch}: lock-free batch-Hogwild SGD ({@link SgdKernels}); the order is a
+ *       seeded permutation computed inside the kernel, so nothing is uploaded per epoch.
+ *   <li>{@link #shuffle}: the same permutation as the CPU backend for the same seed
+ *       (Fisher–Yates over {@code SplittableRandom(seed)} from the identity), made on the host and
+ *       uploaded once per call, so mini-batches are identical across backends.
+ *   <li>{@link #gradientStep}: residuals of the batch, half gradients scattered by float atomics
+ *       into accumulators that are zero outside a step (full batch: by CSR/CSC segments when
+ *       {@link GradientKernels#FULL_BATCH_SEGMENTS}), then the optimizer on the touched rows
+ *       only, which also clears their accumulators (O(batch·k) per step).
+ *   <li>{@link #alsSweep}: not implemented on devices yet.
+ * </ul>
+ */
+public final class GpuBackend implements Backend {
+    /** Kernel files compiled into the one program (after common.h). */
+    public static final List<String> FILES = List.of(PredictKernels.FILE, ReduceKernels.FILE, GradientKernels.FILE,
+            OptimizerKernels.FILE, SgdKernels.FILE);
+
+    private final Accelerator acc;
+    private final PredictKernels predict;
+    private final ReduceKernels reduce;
+    private final GradientKernels gradient;
+    private final OptimizerKernels optimizer;
+    private final SgdKernels sgd;
+    private final List<GpuRatingSet> sets = new ArrayList<>();
+    private DeviceModel m;
+    private Accumulators acc0;
+    /** Optimizer state: first moment / velocity (m1) and second moment (m2), per side; lazily allocated. */
+    private Buffer m1P;
+    private Buffer m1Q;
+    private Buffer m1Bu;
+    private Buffer m1Bi;
+    private Buffer m2P;
+    private Buffer m2Q;
+    private Buffer m2Bu;
+    private Buffer m2Bi;
+    private Buffer residual;
+    private boolean segmentsForFullBatch = GradientKernels.FULL_BATCH_SEGMENTS;
+    private boolean closed;
+    private int sgdLanes;
+
+    /** Builds the kernels on {@code accelerator}; the backend owns and closes it. */
+    public GpuBackend(Accelerator accelerator) {
+        this.acc = accelerator;
+        try {
+            Accelerator.Program program = acc.build(FILES);
+            predict = new PredictKernels(acc, program);
+            reduce = new ReduceKernels(acc, program);
+            gradient = new GradientKernels(acc, program);
+            optimizer = new OptimizerKernels(acc, program);
+            sgd = new SgdKernels(acc, program);
+        } catch (RuntimeException | Error e) {
+            acc.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return acc.api();
+    }
+
+    @Override
+    public String device() {
+        return acc.device();
+    }
+
+    @Override
+    public int threads() {
+        return acc.computeUnits();
+    }
+
+    /** Chooses the full-batch scatter method (segments or atomics); for measurements and tests. */
+    public void useSegmentsForFullBatch(boolean segments) {
+        this.segmentsForFullBatch = segments;
+    }
+
+    /**
+     * Forces the lanes per rating of SGD epochs (a power of two 1..32; 0 = automatic), so tests
+     * can run the cross-lane reduction on any device.
+     */
+    public void forceSgdLanes(int lanes) {
+        if (lanes < 0 || lanes > 32 || Integer.bitCount(Math.max(1, lanes)) != 1) {
+            throw new IllegalArgumentException("lanes must be 0 or a power of two up to 32");
+        }
+        this.sgdLanes = lanes;
+    }
+
+    /**
+     * Fills device scratch outputs (residual buffer, reduction partials) with NaN, so an element a
+     * kernel fails to write shows up in the next result (contract tests).
+     */
+    public void poisonScratch() {
+        if (residual != null) {
+            acc.fill(residual, Float.NaN);
+        }
+        reduce.poison();
+    }
+
+    @Override
+    public RatingSet upload(Ratings ratings) {
+        GpuRatingSet s = new GpuRatingSet(acc, ratings);
+        sets.add(s);
+        return s;
+    }
+
+    private GpuRatingSet dev(RatingSet s) {
+        if (!(s instanceof GpuRatingSet g) || !sets.contains(g)) {
+            throw new IllegalArgumentException("rating set was not uploaded to this backend");
+        }
+        return g;
+    }
+
+    @Override
+    public void setModel(FactorModel model) {
+        if (m == null || !m.sameShape(model)) {
+            freeModel();
+            m = new DeviceModel(acc, model);
+            acc0 = new Accumulators(acc, m);
+        }
+        m.upload(acc, model);
+        for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi}) {
+            if (b != null) {
+                acc.fill(b, 0);
+            }
+        }
+    }
+
+    private void freeModel() {
+        if (m != null) {
+            m.close();
+            acc0.close();
+            m = null;
+            acc0 = null;
+        }
+        for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        m1P = m1Q = m1Bu = m1Bi = m2P = m2Q = m2Bu = m2Bi = null;
+    }
+
+    private void requireModel() {
+        if (m == null) {
+            throw new IllegalStateException("setModel must be called first");
+        }
+    }
+
+    @Override
+    public void getModel(FactorModel into) {
+        requireModel();
+        m.download(acc, into);
+    }
+
+    @Override
+    public LossTerms loss(RatingSet train, Objective obj) {
+        requireModel();
+        GpuRatingSet s = dev(train);
+        boolean weighted = obj.regularization() == Regularization.WEIGHTED;
+        double sse = reduce.sse(s, m);
+        double[] pu = reduce.penalty(m.numUsers, m.p, m.bu, s.userCounts, m.rank, weighted);
+        double[] pi = reduce.penalty(m.numItems, m.q, m.bi, s.itemCounts, m.rank, weighted);
+        return new LossTerms(sse, obj.lambda() * (pu[0] + pi[0]),
+                obj.biases() ? obj.lambdaBias() * (pu[1] + pi[1]) : 0, s.size());
+    }
+
+    @Override
+    public ErrorSums evaluate(RatingSet set) {
+        requireModel();
+        GpuRatingSet s = dev(set);
+        double[] sums = reduce.eval(s, m);
+        return new ErrorSums(sums[0], sums[1], s.size());
+    }
+
+    private Buffer residualScratch(int count) {
+        long bytes = Math.max(1L, count) * Float.BYTES;
+        if (residual == null || residual.bytes() < bytes) {
+            if (residual != null) {
+                residual.close();
+            }
+            residual = acc.alloc(bytes);
+        }
+        return residual;
+    }
+
+    @Override
+    public float[] residuals(RatingSet set) {
+        requireModel();
+        GpuRatingSet s = dev(set);
+        Buffer e = residualScratch(s.size());
+        predict.residuals(s, m, e);
+        float[] out = new float[s.size()];
+        acc.download(e, 0, out, 0, out.length);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- SGD
+
+    @Override
+    public void sgdEpoch(RatingSet train, Objective obj, float lr, float lrBias, long seed) {
+        requireModel();
+        GpuRatingSet s = dev(train);
+        sgd.epoch(s, m, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
+                obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases, seed, sgdLanes);
+        acc.finish();
+    }
+
+    // ---------------------------------------------------------- gradient steps
+
+    @Override
+    public void shuffle(RatingSet train, long seed) {
+        GpuRatingSet s = dev(train);
+        s.setOrder(permutation(s.size(), seed));
+    }
+
+    /** The seeded order every backend uses: Fisher–Yates over SplittableRandom(seed) from the identity. */
+    public static int[] permutation(int n, long seed) {
+        int[] o = new int[n];
+        for (int j = 0; j < n; j++) {
+            o[j] = j;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int j = n - 1; j > 0; j--) {
+            int s = rnd.nextInt(j + 1);
+            int x = o[j];
+            o[j] = o[s];
+            o[s] = x;
+        }
+        return o;
+    }
+
+    /** Where the touched rows of an accumulated batch are listed. */
+    private record Touched(Buffer users, Buffer items, Buffer counts, int boundUsers, int boundItems,
+                           boolean scatter) {
+    }
+
+    private static void checkRange(GpuRatingSet s, int from, int to) {
+        if (from < 0 || to > s.size() || from > to) {
+            throw new IllegalArgumentException("batch [" + from + ", " + to + ") outside 0.." + s.size());
+        }
+    }
+
+    /** Accumulates the batch's half gradients into acc0; returns where its touched rows are listed. */
+    private Touched accumulate(GpuRatingSet s, int from, int to, Objective obj) {
+        int count = to - from;
+        Buffer e = residualScratch(count);
+        float lambda = (float) obj.lambda();
+        float lambdaBias = (float) obj.lambdaBias();
+        boolean weighted = obj.regularization() == Regularization.WEIGHTED;
+        boolean useBias = obj.biases() && m.biases;
+        if (segmentsForFullBatch && from == 0 && to == s.size()) {
+            predict.residuals(s, m, e);
+            gradient.rows(s, m, e, lambda, lambdaBias, weighted, useBias, acc0);
+            return new Touched(s.segments(0).active(), s.segments(1).active(), s.activeCounts(),
+                    s.segments(0).numActive(), s.segments(1).numActive(), false);
+        }
+        predict.residualsOrdered(s, from, count, m, e);
+        gradient.scatter(s, from, count, m, e, lambda, lambdaBias, weighted, useBias, acc0);
+        return new Touched(acc0.touchedU, acc0.touchedI, acc0.touchedCount, Math.min(count, m.numUsers),
+                Math.min(count, m.numItems), true);
+    }
+
+    @Override
+    public Gradient gradient(RatingSet train, int from, int to, Objective obj) {
+        requireModel();
+        GpuRatingSet s = dev(train);
+        checkRange(s, from, to);
+        int k = m.rank;
+        float[] dp = new float[m.numUsers * k];
+        float[] dq = new float[m.numItems * k];
+        float[] dbu = new float[m.numUsers];
+        float[] dbi = new float[m.numItems];
+        if (to > from) {
+            accumulate(s, from, to, obj);
+            acc.download(acc0.gP, 0, dp, 0, dp.length);
+            acc.download(acc0.gQ, 0, dq, 0, dq.length);
+            acc.download(acc0.gBu, 0, dbu, 0, dbu.length);
+            acc.download(acc0.gBi, 0, dbi, 0, dbi.length);
+            acc0.clear(acc);
+            for (float[] a : new float[][] {dp, dq, dbu, dbi}) {
+                for (int j = 0; j < a.length; j++) {
+                    a[j] *= 2;
+                }
+            }
+        }
+        return new Gradient(k, dp, dq, dbu, dbi);
+    }
+
+    @Override
+    public void gradientStep(RatingSet train, int from, int to, Objective obj, OptimizerStep step) {
+        requireModel();
+        GpuRatingSet s = dev(train);
+        checkRange(s, from, to);
+        if (to == from) {
+            return;
+        }
+        Touched t = accumulate(s, from, to, obj);
+        ensureState(step.kind());
+        boolean useBias = obj.biases() && m.biases;
+        optimizer.step(step, t.boundUsers(), t.users(), t.counts(), 0, m.rank, useBias,
+                new OptimizerKernels.Side(m.p, acc0.gP, m.bu, acc0.gBu, m1P, m1Bu, m2P, m2Bu, acc0.markU));
+        optimizer.step(step, t.boundItems(), t.items(), t.counts(), 1, m.rank, useBias,
+                new OptimizerKernels.Side(m.q, acc0.gQ, m.bi, acc0.gBi, m1Q, m1Bi, m2Q, m2Bi, acc0.markI));
+        if (t.scatter()) {
+            acc.fill(acc0.touchedCount, 0);
+        }
+        // no finish: the in-order queue runs steps back to back; scalar queries and getModel wait
+    }
+
+    private void ensureState(OptimizerStep.Kind kind) {
+        if (kind != OptimizerStep.Kind.PLAIN && m1P == null) {
+            m1P = zeros(m.p.bytes());
+            m1Q = zeros(m.q.bytes());
+            m1Bu = zeros(m.bu.bytes());
+            m1Bi = zeros(m.bi.bytes());
+        }
+        if (kind == OptimizerStep.Kind.ADAM && m2P == null) {
+            m2P = zeros(m.p.bytes());
+            m2Q = zeros(m.q.bytes());
+            m2Bu = zeros(m.bu.bytes());
+            m2Bi = zeros(m.bi.bytes());
+        }
+    }
+
+    private Buffer zeros(long bytes) {
+        Buffer b = acc.alloc(bytes);
+        acc.fill(b, 0);
+        return b;
+    }
+
+    // ---------------------------------------------------------------- ALS
+
+    /** Not on devices yet: ALS kernels are a later piece of work. */
+    @Override
+    public void alsSweep(RatingSet train, Objective objective, Side side) {
+        throw new UnsupportedOperationException("ALS on the " + name()
+                + " backend is not implemented yet; train ALS with --backend cpu");
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (GpuRatingSet s : sets) {
+                s.close();
+            }
+            sets.clear();
+            freeModel();
+            if (residual != null) {
+                residual.close();
+            }
+            reduce.close();
+        } finally {
+            acc.close();
+        }
+    }
+}

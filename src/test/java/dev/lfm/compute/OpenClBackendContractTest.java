@@ -1,0 +1,48 @@
+package dev.lfm.compute;
+
+import dev.lfm.compute.gpu.GpuBackend;
+import dev.lfm.compute.gpu.ConvergencePlan;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The backend contract on OpenCL (PoCL in CI). Skipped with one line when no OpenCL platform is
+ * present, unless the environment sets {@code LFM_REQUIRE_OPENCL=1}, which makes absence a failure.
+ */
+class OpenClBackendContractTest extends BackendContractTest {
+    @Override
+    protected Backend open() {
+        BackendProvider p = Backends.provider("opencl");
+        String why = p.unavailableReason();
+        if (why != null) {
+            if ("1".equals(System.getenv("LFM_REQUIRE_OPENCL"))) {
+                throw new AssertionError("LFM_REQUIRE_OPENCL=1 but opencl is unavailable: " + why);
+            }
+            Assumptions.abort("opencl not available: " + why);
+        }
+        return p.open(BackendOptions.defaults());
+    }
+
+    @Override
+    protected void poison(Backend b) {
+        ((GpuBackend) b).poisonScratch();
+    }
+
+    /**
+     * The cross-lane reduction of the SGD kernel (what GPUs run; a CPU device picks one lane)
+     * forced on this device: the exact two-rating update and planted-problem convergence.
+     */
+    @ParameterizedTest(name = "lanes={0}")
+    @ValueSource(ints = {2, 8, 32})
+    void sgdWithCooperatingLanes(int lanes) {
+        GpuBackend g = (GpuBackend) backend();
+        g.forceSgdLanes(lanes);
+        try {
+            sgdEpochOnTwoRatingsIsTheDocumentedUpdate();
+            trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD);
+        } finally {
+            g.forceSgdLanes(0);
+        }
+    }
+}
