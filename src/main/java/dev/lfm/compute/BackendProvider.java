@@ -13,6 +13,15 @@ public interface BackendProvider {
      */
     String unavailableReason();
 
+    /**
+     * Null when {@code auto} should pick this (available) backend; otherwise why auto passes it
+     * over (for example: OpenCL with only a CPU device, where the native CPU backend is faster).
+     * Naming the backend explicitly still opens it.
+     */
+    default String autoSkipReason() {
+        return null;
+    }
+
     /** Devices this backend can see, one line each (for {@code lfm devices}). */
     List<String> describeDevices();
 

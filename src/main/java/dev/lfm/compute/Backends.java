@@ -69,6 +69,9 @@ public final class Backends {
         for (BackendProvider p : PROVIDERS.values()) {
             String why = p.unavailableReason();
             if (why == null) {
+                why = p.autoSkipReason();
+            }
+            if (why == null) {
                 try {
                     return p.open(options);
                 } catch (BackendUnavailableException e) {
@@ -76,7 +79,7 @@ public final class Backends {
                 }
             }
             if (notes != null && !"cpu".equals(p.name())) {
-                notes.accept(p.name() + " not available: " + why);
+                notes.accept(p.name() + " skipped: " + why);
             }
         }
         throw new BackendUnavailableException("no backend available");

@@ -115,6 +115,21 @@ public final class OpenClBackendProvider implements BackendProvider {
         return out;
     }
 
+    /** Auto takes OpenCL only for a GPU (or other accelerator); a CPU device is slower than the cpu backend. */
+    @Override
+    public String autoSkipReason() {
+        probe();
+        if (reason != null) {
+            return null;
+        }
+        for (OpenClAccelerator.DeviceRef ref : devices) {
+            if (OpenClAccelerator.isGpu(ref.device())) {
+                return null;
+            }
+        }
+        return "only CPU OpenCL devices (use --backend opencl to run on them)";
+    }
+
     private static int preferredIndex() {
         for (int d = 0; d < devices.size(); d++) {
             if (OpenClAccelerator.isGpu(devices.get(d).device())) {
