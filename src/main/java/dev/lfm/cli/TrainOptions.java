@@ -17,7 +17,7 @@ public final class TrainOptions {
     @Option(names = {"-k", "--rank"}, description = "Number of latent factors k (default: 8).")
     public Integer rank;
 
-    @Option(names = "--epochs", description = "Epochs (ALS: sweeps) (default: 30; ALS 15).")
+    @Option(names = "--epochs", description = "Epochs (ALS: sweeps) (default: 20; ALS 15).")
     public Integer epochs;
 
     @Option(names = "--lr", description = "Learning rate η for the factors (default: 0.02; Adam 0.001).")
@@ -60,8 +60,8 @@ public final class TrainOptions {
     @Option(names = "--patience", defaultValue = "0", description = "Early stopping: stop after this many epochs without a better validation RMSE and keep the best epoch (0 = off) (default: ${DEFAULT-VALUE})")
     public int patience;
 
-    @Option(names = "--init-scale", defaultValue = "0.1", description = "Std. deviation of the initial factors (default: ${DEFAULT-VALUE})")
-    public double initScale;
+    @Option(names = "--init-scale", description = "Std. deviation of the initial factors (default: 0.7/sqrt(k))")
+    public Double initScale;
 
     /** The configuration these flags describe, validated. */
     public TrainingConfig toConfig(long seed) {
@@ -104,7 +104,9 @@ public final class TrainOptions {
         c.lrDecay = lrDecay;
         c.biases = !noBiases;
         c.patience = patience;
-        c.initScale = initScale;
+        if (initScale != null) {
+            c.initScale = initScale;
+        }
         c.seed = seed;
         return c.validate();
     }

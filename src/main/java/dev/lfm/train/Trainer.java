@@ -18,7 +18,7 @@ import java.util.List;
  * epoch's steps, everything else is common):
  *
  * <ol>
- *   <li>initialize: μ = training mean, biases 0, factors ~ N(0, initScale²) seeded (rows without
+ *   <li>initialize: μ = training mean, biases 0, factors ~ N(0, s²) seeded (s = initScale, default 0.7/√k) (rows without
  *       training ratings start at zero); upload ratings and parameters once;
  *   <li>per epoch: the algorithm's steps on the backend (SGD epoch; shuffled mini-batches with an
  *       optimizer; one full-batch step; or an ALS sweep users → items), with lr_e = lr·decay^(e−1);
@@ -163,7 +163,7 @@ public final class Trainer {
         m.mu = (float) train.mean();
         m.minRating = train.minRating();
         m.maxRating = train.maxRating();
-        m.initialize(config.seed, config.initScale, train.userCounts(), train.itemCounts());
+        m.initialize(config.seed, config.effectiveInitScale(), train.userCounts(), train.itemCounts());
         return m;
     }
 

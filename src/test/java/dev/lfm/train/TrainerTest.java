@@ -104,7 +104,7 @@ class TrainerTest {
             c.regularization = reg;
             c.lambda = reg == Regularization.UNIFORM ? 0.5 : 0.005;
             c.lambdaBias = c.lambda;
-            c.epochs = 8;
+            c.epochs = 15;
             TrainingResult r = train(c, 2);
             for (int e = 1; e < r.history().size(); e++) {
                 assertThat(r.history().get(e).objective()).isLessThanOrEqualTo(r.history().get(e - 1).objective() * (1 + 1e-6));
