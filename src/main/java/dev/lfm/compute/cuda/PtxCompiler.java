@@ -17,8 +17,9 @@ import jcuda.nvrtc.nvrtcResult;
 /**
  * Run-time compilation of a kernel file (common.h + file) to PTX, for when the packaged PTX is
  * missing, stale or rejected by the driver: NVRTC through JCuda, or an nvcc on PATH. Results are
- * cached under {@code $LFM_CACHE_DIR/ptx} (default {@code ~/.cache/lfm/ptx}) as
- * {@code <sha256 of compiler, arch and source>.ptx}.
+ * cached under {@code <cache>/ptx} as
+ * {@code <sha256 of compiler, arch and source>.ptx}, where {@code <cache>} is the system property
+ * {@code lfm.cacheDir}, else {@code $LFM_CACHE_DIR}, else {@code ~/.cache/lfm}.
  */
 final class PtxCompiler {
     private static final Object LOCK = new Object();
@@ -66,7 +67,7 @@ final class PtxCompiler {
     }
 
     static Path cacheDir() {
-        String env = System.getenv("LFM_CACHE_DIR");
+        String env = System.getProperty("lfm.cacheDir", System.getenv("LFM_CACHE_DIR"));
         Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "lfm");
         return base.resolve("ptx");
     }
