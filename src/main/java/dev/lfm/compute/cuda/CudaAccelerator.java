@@ -276,20 +276,22 @@ public final class CudaAccelerator implements Accelerator {
 
     // ------------------------------------------------------------ programs and launches
 
-    private record CuProgram(List<String> files, List<CUmodule> modules) implements Program {
+    private record CuProgram(List<String> files, List<CUmodule> modules, List<String> ptx) implements Program {
     }
 
-    private record CuKernel(String name, CUfunction function) implements Kernel {
+    private record CuKernel(String name, CUfunction function, long[] paramSizes) implements Kernel {
     }
 
     @Override
     public Program build(List<String> files) {
         bind();
         List<CUmodule> loaded = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         for (String file : files) {
             loaded.add(loadModule(file));
+            texts.add(RESOLVED.get(file).ptx());
         }
-        return new CuProgram(List.copyOf(files), List.copyOf(loaded));
+        return new CuProgram(List.copyOf(files), List.copyOf(loaded), List.copyOf(texts));
     }
 
     /** Loads one kernel file's module, trying the PTX sources of {@link PtxSelection} in order. */
@@ -375,11 +377,11 @@ public final class CudaAccelerator implements Accelerator {
     public Kernel kernel(Program program, String name) {
         bind();
         CuProgram p = (CuProgram) program;
-        for (CUmodule m : p.modules()) {
+        for (int j = 0; j < p.modules().size(); j++) {
             CUfunction f = new CUfunction();
-            int r = cuModuleGetFunction(f, m, name);
+            int r = cuModuleGetFunction(f, p.modules().get(j), name);
             if (r == CUresult.CUDA_SUCCESS) {
-                return new CuKernel(name, f);
+                return new CuKernel(name, f, KernelArgs.declaredSizes(p.ptx().get(j), name));
             }
             if (r != CUresult.CUDA_ERROR_NOT_FOUND) {
                 throw new CudaCallException(r, "cuModuleGetFunction(" + name + ")");
@@ -396,6 +398,7 @@ public final class CudaAccelerator implements Accelerator {
         bind();
         int grid = KernelArgs.gridSize(workItems, localSize);
         KernelArgs.Slot[] slots = KernelArgs.pack(kernel.name(), args, this::ptr);
+        KernelArgs.checkSizes(kernel.name(), slots, ((CuKernel) kernel).paramSizes());
         CudaCallException.check(cuLaunchKernel(((CuKernel) kernel).function(), grid, 1, 1, localSize, 1, 1, 0, null,
                 KernelArgs.params(slots), null), "cuLaunchKernel(" + kernel.name() + ", grid " + grid + ", block "
                 + localSize + ")");

@@ -73,6 +73,48 @@ final class KernelArgs {
         return Pointer.to(ptrs);
     }
 
+    private static final java.util.regex.Pattern PARAM = java.util.regex.Pattern.compile(
+            "\\.param\\s+\\.[usbf](8|16|32|64)\\s");
+
+    /**
+     * Parameter sizes in bytes of kernel {@code name} as declared in {@code ptx}
+     * ({@code .param .u32 …} = 4, {@code .u64}/pointers = 8), or null when the entry is absent.
+     */
+    static long[] declaredSizes(String ptx, String name) {
+        int at = ptx.indexOf(".entry " + name + "(");
+        if (at < 0) {
+            return null;
+        }
+        int end = ptx.indexOf(')', at);
+        java.util.regex.Matcher m = PARAM.matcher(ptx.substring(at, end));
+        java.util.List<Long> sizes = new java.util.ArrayList<>();
+        while (m.find()) {
+            sizes.add(Long.parseLong(m.group(1)) / 8);
+        }
+        return sizes.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Checks packed arguments against the kernel's declared parameter sizes: CUDA, unlike OpenCL's
+     * clSetKernelArg, does not check them, and a long passed for an int would shift every later
+     * argument silently.
+     */
+    static void checkSizes(String kernel, Slot[] slots, long[] declared) {
+        if (declared == null) {
+            return;
+        }
+        if (declared.length != slots.length) {
+            throw new IllegalArgumentException("kernel " + kernel + " takes " + declared.length + " arguments, got "
+                    + slots.length);
+        }
+        for (int a = 0; a < slots.length; a++) {
+            if (declared[a] != slots[a].bytes()) {
+                throw new IllegalArgumentException("kernel " + kernel + " argument " + a + ": the kernel declares "
+                        + declared[a] + " bytes, got a " + slots[a].cType() + " (" + slots[a].bytes() + " bytes)");
+            }
+        }
+    }
+
     /** Blocks of {@code localSize} covering {@code workItems} (the last one partly idle). */
     static int gridSize(long workItems, int localSize) {
         if (localSize <= 0) {

@@ -66,4 +66,29 @@ class KernelArgsTest {
         assertThatThrownBy(() -> KernelArgs.gridSize(1L << 40, 32)).hasMessageContaining("more than 2^31-1");
         assertThatThrownBy(() -> KernelArgs.gridSize(10, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    private static final String PTX = ".visible .entry residuals(\n\t.param .u32 residuals_param_0,\n"
+            + "\t.param .u64 residuals_param_1,\n\t.param .f32 residuals_param_2\n)\n{\n}\n"
+            + ".visible .entry other(\n\t.param .u64 other_param_0\n)\n{\n}\n";
+
+    @Test
+    void declaredParameterSizesComeFromThePtxEntry() {
+        assertThat(KernelArgs.declaredSizes(PTX, "residuals")).containsExactly(4, 8, 4);
+        assertThat(KernelArgs.declaredSizes(PTX, "other")).containsExactly(8);
+        assertThat(KernelArgs.declaredSizes(PTX, "missing")).isNull();
+    }
+
+    @Test
+    void aLongWhereTheKernelDeclaresAnIntIsRejected() {
+        Buffer b = buffer(8);
+        long[] declared = KernelArgs.declaredSizes(PTX, "residuals");
+        KernelArgs.checkSizes("residuals", KernelArgs.pack("residuals", new Object[] {1, b, 1f}, x -> new CUdeviceptr()),
+                declared);
+        assertThatThrownBy(() -> KernelArgs.checkSizes("residuals",
+                KernelArgs.pack("residuals", new Object[] {1L, b, 1f}, x -> new CUdeviceptr()), declared))
+                .hasMessage("kernel residuals argument 0: the kernel declares 4 bytes, got a long (8 bytes)");
+        assertThatThrownBy(() -> KernelArgs.checkSizes("residuals",
+                KernelArgs.pack("residuals", new Object[] {1, b}, x -> new CUdeviceptr()), declared))
+                .hasMessage("kernel residuals takes 3 arguments, got 2");
+    }
 }
