@@ -1,0 +1,45 @@
+package dev.lfm.compute;
+
+import dev.lfm.compute.gpu.ConvergencePlan;
+import dev.lfm.compute.gpu.GpuBackend;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The backend contract on CUDA. Skipped with one line when CUDA is unavailable (no driver, no
+ * device), unless the environment sets {@code LFM_REQUIRE_CUDA=1}, which makes absence a failure.
+ */
+class CudaBackendContractTest extends BackendContractTest {
+    @Override
+    protected Backend open() {
+        BackendProvider p = Backends.provider("cuda");
+        String why = p.unavailableReason();
+        if (why != null) {
+            if ("1".equals(System.getenv("LFM_REQUIRE_CUDA"))) {
+                throw new AssertionError("LFM_REQUIRE_CUDA=1 but cuda is unavailable: " + why);
+            }
+            Assumptions.abort("cuda not available: " + why);
+        }
+        return p.open(BackendOptions.defaults());
+    }
+
+    @Override
+    protected void poison(Backend b) {
+        ((GpuBackend) b).poisonScratch();
+    }
+
+    /** The SGD kernel's warp-shuffle reduction with each lane count a stream can have. */
+    @ParameterizedTest(name = "lanes={0}")
+    @ValueSource(ints = {1, 2, 8, 32})
+    void sgdWithForcedLanes(int lanes) {
+        GpuBackend g = (GpuBackend) backend();
+        g.forceSgdLanes(lanes);
+        try {
+            sgdEpochOnTwoRatingsIsTheDocumentedUpdate();
+            trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD);
+        } finally {
+            g.forceSgdLanes(0);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.lfm.compute.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The nvcc fallback compiles a kernel file the way the build does, and caches the result. */
+class PtxCompilerTest {
+    @TempDir
+    Path cache;
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("lfm.cacheDir");
+    }
+
+    @Test
+    void nvccFallbackCompilesAndCachesBySource() throws Exception {
+        Assumptions.assumeTrue(PtxCompiler.nvccOnPath() != null, "nvcc not on PATH");
+        System.setProperty("lfm.cacheDir", cache.toString());
+        PtxCompiler.Compiled first = PtxCompiler.compile(PtxSelection.Source.NVCC, "predict.cl", "compute_75");
+        assertThat(first.ptx()).contains(".entry residuals(", ".entry residuals_ordered(", ".target sm_75");
+        assertThat(first.note()).startsWith("nvcc on PATH compute_75 (cached " + cache.resolve("ptx"));
+        try (var files = Files.list(cache.resolve("ptx"))) {
+            assertThat(files.toList()).hasSize(1).allSatisfy(f -> assertThat(f.toString()).endsWith(".ptx"));
+        }
+        PtxCompiler.Compiled second = PtxCompiler.compile(PtxSelection.Source.NVCC, "predict.cl", "compute_75");
+        assertThat(second.ptx()).isEqualTo(first.ptx());
+        PtxCompiler.Compiled other = PtxCompiler.compile(PtxSelection.Source.NVCC, "reduce.cl", "compute_75");
+        assertThat(other.ptx()).contains(".entry sse_partials(");
+    }
+}
