@@ -716,6 +716,13 @@ public abstract class BackendContractTest {
         }
     }
 
+    /** {@link dev.lfm.train.AlsTest}'s block-minimizer properties on this backend. */
+    @Test
+    void alsHalfSweepZeroesTheGradientAndNeverRaisesTheObjective() {
+        dev.lfm.train.AlsTest.checkHalfSweepZeroesTheGradient(backend);
+        dev.lfm.train.AlsTest.checkObjectiveNeverIncreases(backend);
+    }
+
     private static double cpuAlsRmse = Double.NaN;
 
     /** ALS from the planted problem's seeded start: test RMSE after the sweeps. */
