@@ -553,4 +553,206 @@ public abstract class BackendContractTest {
         assertThat(ref).as("cpu reference rmse").isLessThan(0.13);
         assertThat(got).as(plan + " rmse vs cpu " + ref).isCloseTo(ref, org.assertj.core.data.Percentage.withPercentage(1));
     }
+    // ================================================================== ALS (begin)
+    //
+    // One half-sweep (USERS, ITEMS) against the CPU backend's double-precision solve from the same
+    // model, both regularization forms, with and without biases, k = 1, 8, 33, 64, 100 (on a
+    // GpuBackend: the local-memory form up to k = 64, the global-memory form beyond, and also
+    // forced variants: global form at every k, 1 and 64 lanes per row). The solved side starts as
+    // NaN, and rows of the other side without ratings too, so reading either shows up. Metric:
+    // worst |a − ref| / max(1, max|ref|) ≤ ALS_TOLERANCE (well-conditioned systems: every row
+    // has more ratings than k + 1 or a regularization that dominates).
+
+    static final double ALS_TOLERANCE = 1e-4;
+
+    static final Objective[] ALS_OBJECTIVES = {
+        new Objective(2.0, 1.0, Regularization.UNIFORM, true),
+        new Objective(0.1, 0.05, Regularization.WEIGHTED, true),
+        new Objective(2.0, 0.0, Regularization.UNIFORM, false),
+        new Objective(0.1, 0.0, Regularization.WEIGHTED, false),
+    };
+
+    /** ~75% dense users × items with the last user and the last item left without ratings. */
+    static Ratings alsRatings(int users, int items, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int cap = users * items;
+        int[] u = new int[cap];
+        int[] i = new int[cap];
+        float[] v = new float[cap];
+        int n = 0;
+        for (int a = 0; a < users - 1; a++) {
+            for (int b = 0; b < items - 1; b++) {
+                if (rnd.nextDouble() < 0.75) {
+                    u[n] = a;
+                    i[n] = b;
+                    v[n] = 1 + 4 * (float) rnd.nextDouble();
+                    n++;
+                }
+            }
+        }
+        return new Ratings(users, items, u, i, v, n, null, null, 1f, 5f);
+    }
+
+    static Stream<Integer> alsRanks() {
+        return Stream.of(1, 8, 33, 64, 100);
+    }
+
+    /** (name, configure) pairs of the ALS forms to run on this backend. */
+    private java.util.List<Map.Entry<String, Runnable>> alsVariants() {
+        java.util.List<Map.Entry<String, Runnable>> v = new java.util.ArrayList<>();
+        if (backend instanceof GpuBackend g) {
+            v.add(Map.entry("default", () -> g.forceAls(false, 0)));
+            v.add(Map.entry("global form", () -> g.forceAls(true, 0)));
+            v.add(Map.entry("1 lane", () -> g.forceAls(false, 1)));
+            v.add(Map.entry("64 lanes", () -> g.forceAls(false, 64)));
+        } else {
+            v.add(Map.entry("default", () -> { }));
+        }
+        return v;
+    }
+
+    @ParameterizedTest(name = "k={0}")
+    @MethodSource("alsRanks")
+    void alsHalfSweepMatchesCpuSolve(int k) {
+        Ratings r = alsRatings(40, 150, 71 + k);
+        int[] uc = r.userCounts();
+        int[] ic = r.itemCounts();
+        RatingSet set = backend.upload(r);
+        try (Backend cpu = Backends.open("cpu", BackendOptions.defaults(), null)) {
+            RatingSet cpuSet = cpu.upload(r);
+            for (Map.Entry<String, Runnable> variant : alsVariants()) {
+                variant.getValue().run();
+                for (Objective obj : ALS_OBJECTIVES) {
+                    for (Side side : Side.values()) {
+                        String what = "k=" + k + " " + variant.getKey() + " " + side + " " + obj;
+                        FactorModel m = new Case("als", r.numUsers(), r.numItems(), r.size(), k, obj.biases())
+                                .model(r, 72 + k);
+                        poisonRows(m, uc, ic, null, 0, 0, r);
+                        float[] solved = side == Side.USERS ? m.p : m.q;
+                        Arrays.fill(solved, Float.NaN);
+                        if (obj.biases()) {
+                            Arrays.fill(side == Side.USERS ? m.userBias : m.itemBias, Float.NaN);
+                        }
+                        cpu.setModel(m);
+                        cpu.alsSweep(cpuSet, obj, side);
+                        FactorModel expected = m.copy();
+                        cpu.getModel(expected);
+                        backend.setModel(m);
+                        backend.alsSweep(set, obj, side);
+                        FactorModel got = m.copy();
+                        backend.getModel(got);
+                        compareAls(what, got, expected);
+                        int[] counts = side == Side.USERS ? uc : ic;
+                        float[] x = side == Side.USERS ? got.p : got.q;
+                        float[] xb = side == Side.USERS ? got.userBias : got.itemBias;
+                        int row = counts.length - 1;
+                        assertThat(counts[row]).isZero();
+                        for (int j = 0; j < k; j++) {
+                            assertThat(x[row * k + j]).as(what + " row without ratings").isEqualTo(0f);
+                        }
+                        assertThat(xb[row]).as(what + " bias of a row without ratings").isEqualTo(0f);
+                    }
+                }
+            }
+        } finally {
+            alsVariants().get(0).getValue().run();
+        }
+    }
+
+    /** Every array within ALS_TOLERANCE; NaN exactly where the CPU left NaN (rows never written). */
+    private static void compareAls(String what, FactorModel got, FactorModel exp) {
+        float[][] g = {got.p, got.q, got.userBias, got.itemBias};
+        float[][] x = {exp.p, exp.q, exp.userBias, exp.itemBias};
+        String[] names = {"P", "Q", "b_u", "b_i"};
+        for (int a = 0; a < 4; a++) {
+            double scale = 1;
+            double worst = 0;
+            for (int j = 0; j < x[a].length; j++) {
+                if (Float.isNaN(x[a][j])) {
+                    if (!Float.isNaN(g[a][j])) {
+                        fail(what + " " + names[a] + "[" + j + "]: written where the CPU leaves it (" + g[a][j] + ")");
+                    }
+                    continue;
+                }
+                scale = Math.max(scale, Math.abs(x[a][j]));
+                double d = Math.abs(g[a][j] - x[a][j]);
+                worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+            }
+            if (!(worst / scale <= ALS_TOLERANCE)) {
+                fail(what + " " + names[a] + ": error " + worst / scale + " > " + ALS_TOLERANCE);
+            }
+        }
+    }
+
+    /**
+     * Singular systems (λ = 0, rows with fewer ratings than k + 1): the minimizer is not unique,
+     * but the minimum is. The sweep gives finite factors and the CPU solve's objective value.
+     */
+    @Test
+    void alsWithoutRegularizationOnFewRatingsReachesTheMinimum() {
+        Ratings r = alsRatings(7, 6, 81);
+        RatingSet set = backend.upload(r);
+        Objective obj = new Objective(0, 0, Regularization.UNIFORM, true);
+        FactorModel m = new Case("als", 7, 6, r.size(), 8, true).model(r, 82);
+        try (Backend cpu = Backends.open("cpu", BackendOptions.defaults(), null)) {
+            RatingSet cpuSet = cpu.upload(r);
+            for (Side side : Side.values()) {
+                cpu.setModel(m);
+                cpu.alsSweep(cpuSet, obj, side);
+                double expected = cpu.loss(cpuSet, obj).value();
+                backend.setModel(m);
+                backend.alsSweep(set, obj, side);
+                FactorModel got = m.copy();
+                backend.getModel(got);
+                for (float[] a : new float[][] {got.p, got.q, got.userBias, got.itemBias}) {
+                    for (float x : a) {
+                        assertThat(Float.isFinite(x)).as(side + " finite parameters").isTrue();
+                    }
+                }
+                double value = backend.loss(set, obj).value();
+                assertThat(value).as(side + " objective vs the cpu's " + expected)
+                        .isLessThanOrEqualTo(expected + 1e-4 * Math.max(1, Reference.loss(m, r, obj).value()));
+            }
+        }
+    }
+
+    /** {@link dev.lfm.train.AlsTest}'s block-minimizer properties on this backend. */
+    @Test
+    void alsHalfSweepZeroesTheGradientAndNeverRaisesTheObjective() {
+        dev.lfm.train.AlsTest.checkHalfSweepZeroesTheGradient(backend);
+        dev.lfm.train.AlsTest.checkObjectiveNeverIncreases(backend);
+    }
+
+    private static double cpuAlsRmse = Double.NaN;
+
+    /** ALS from the planted problem's seeded start: test RMSE after the sweeps. */
+    static double alsPlantedRmse(Backend b, PlantedProblem p) {
+        RatingSet train = b.upload(p.train());
+        RatingSet test = b.upload(p.test());
+        b.setModel(p.initialModel(ConvergencePlan.RANK, 7));
+        for (int epoch = 0; epoch < 8; epoch++) {
+            b.alsSweep(train, ConvergencePlan.OBJECTIVE, Side.USERS);
+            b.alsSweep(train, ConvergencePlan.OBJECTIVE, Side.ITEMS);
+        }
+        return b.evaluate(test).rmse();
+    }
+
+    /** End to end: ALS on the planted problem reaches the CPU backend's test RMSE within 1%. */
+    @Test
+    void alsReachesCpuRmseOnPlantedProblem() {
+        PlantedProblem p = planted();
+        synchronized (BackendContractTest.class) {
+            if (Double.isNaN(cpuAlsRmse)) {
+                try (Backend cpu = Backends.open("cpu", BackendOptions.defaults(), null)) {
+                    cpuAlsRmse = alsPlantedRmse(cpu, p);
+                }
+            }
+        }
+        double got = alsPlantedRmse(backend, p);
+        assertThat(cpuAlsRmse).as("cpu reference rmse").isLessThan(0.13);
+        assertThat(got).as("als rmse vs cpu " + cpuAlsRmse)
+                .isCloseTo(cpuAlsRmse, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
+    // ================================================================== ALS (end)
 }

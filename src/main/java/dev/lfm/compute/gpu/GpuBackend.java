@@ -31,13 +31,15 @@ import java.util.SplittableRandom;
  *       into accumulators that are zero outside a step (full batch: by CSR/CSC segments when
  *       {@link GradientKernels#FULL_BATCH_SEGMENTS}), then the optimizer on the touched rows
  *       only, which also clears their accumulators (O(batch·k) per step).
- *   <li>{@link #alsSweep}: not implemented on devices yet.
+ *   <li>{@link #alsSweep}: per-row normal equations built from the set's CSR/CSC segments and
+ *       solved on the device by LDLᵀ, one work-group per row ({@link AlsKernels}); parameters
+ *       stay on the device.
  * </ul>
  */
 public final class GpuBackend implements Backend {
     /** Kernel files compiled into the one program (after common.h). */
     public static final List<String> FILES = List.of(PredictKernels.FILE, ReduceKernels.FILE, GradientKernels.FILE,
-            OptimizerKernels.FILE, SgdKernels.FILE);
+            OptimizerKernels.FILE, SgdKernels.FILE, AlsKernels.FILE);
 
     private final Accelerator acc;
     private final PredictKernels predict;
@@ -45,6 +47,7 @@ public final class GpuBackend implements Backend {
     private final GradientKernels gradient;
     private final OptimizerKernels optimizer;
     private final SgdKernels sgd;
+    private final AlsKernels als;
     private final List<GpuRatingSet> sets = new ArrayList<>();
     private DeviceModel m;
     private Accumulators acc0;
@@ -72,6 +75,7 @@ public final class GpuBackend implements Backend {
             gradient = new GradientKernels(acc, program);
             optimizer = new OptimizerKernels(acc, program);
             sgd = new SgdKernels(acc, program);
+            als = new AlsKernels(acc, program);
         } catch (RuntimeException | Error e) {
             acc.close();
             throw e;
@@ -354,11 +358,34 @@ public final class GpuBackend implements Backend {
 
     // ---------------------------------------------------------------- ALS
 
-    /** Not on devices yet: ALS kernels are a later piece of work. */
+    /**
+     * One half-sweep on the device ({@link AlsKernels}); waits for it, so an epoch's time is the
+     * sweeps' (two waits per epoch cost nothing measurable).
+     */
     @Override
-    public void alsSweep(RatingSet train, Objective objective, Side side) {
-        throw new UnsupportedOperationException("ALS on the " + name()
-                + " backend is not implemented yet; train ALS with --backend cpu");
+    public void alsSweep(RatingSet train, Objective obj, Side side) {
+        requireModel();
+        GpuRatingSet s = dev(train);
+        als.sweep(s, m, side, (float) obj.lambda(), (float) obj.lambdaBias(),
+                obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases);
+        acc.finish();
+    }
+
+    /** Whether ALS factors in double (8) or float (4) on this device. */
+    public int alsRealBytes() {
+        return als.realBytes();
+    }
+
+    /**
+     * Forces the ALS form with the matrix in global memory for every rank (normally only d > 65)
+     * and/or the lanes per row (0 = automatic): tests and measurements.
+     */
+    public void forceAls(boolean globalForm, int lanesPerRow) {
+        if (lanesPerRow < 0 || lanesPerRow > acc.maxWorkGroupSize()) {
+            throw new IllegalArgumentException("lanes per row must be 0..." + acc.maxWorkGroupSize());
+        }
+        als.forceGlobal(globalForm);
+        als.forceLocalSize(lanesPerRow);
     }
 
     @Override
@@ -377,6 +404,7 @@ public final class GpuBackend implements Backend {
                 residual.close();
             }
             reduce.close();
+            als.close();
         } finally {
             acc.close();
         }
