@@ -80,7 +80,7 @@ public final class EarlyStopping {
         public List<Chart<?, ?>> charts() {
             XYChart c = Charts.xy(String.format(Locale.ROOT, "Early stopping (patience %d) vs %d fixed epochs (%s, k = %d, λ = %.3g)",
                     patience, config.epochs, config.describeAlgorithm(), config.rank, config.lambda), "epoch", "RMSE");
-            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
             List<EpochRecord> h = fixed.history();
             double[] e = Histories.epochs(h);
             double[] tr = Histories.of(h, EpochRecord::trainRmse);
