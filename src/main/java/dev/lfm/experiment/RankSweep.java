@@ -26,7 +26,7 @@ public final class RankSweep {
     public static final String NAME = "rank-sweep";
 
     /** The default ranks. */
-    public static final int[] DEFAULT_RANKS = {1, 2, 4, 8, 16, 32, 64, 128};
+    public static final int[] DEFAULT_RANKS = {1, 2, 4, 8, 16, 32};
 
     private RankSweep() {
     }
