@@ -18,7 +18,11 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>SGD epochs use a conflict-free block schedule ({@link SgdPlan}) with vectorized updates;
- *       results are independent of thread timing for a fixed thread count.
+ *       results are independent of thread timing for a fixed thread count. The visiting order is
+ *       the plan's: blocks in a seeded random diagonal order each epoch; inside a block, each
+ *       user's ratings consecutively (users ascending, their ratings in an order shuffled once
+ *       when the plan is built), so p_u and b_u stay in cache across the user's ratings. The
+ *       update rule is exactly {@link Backend#sgdEpoch}'s, applied rating by rating.
  *   <li>Batch gradients are accumulated without atomics: thread t owns the users u ≡ t and the
  *       items i ≡ t (mod threads) and sums the batch's contributions to its own rows.
  *   <li>ALS solves each row's (k+1)×(k+1) normal equations by Cholesky in double precision.
@@ -239,15 +243,13 @@ public final class CpuBackend implements Backend {
             parallel.forThreads(Math.min(threads, grid), th -> {
                 for (int b = th; b < grid; b += threads) {
                     int cb = columnLabel[(b + r) % grid];
-                    int blk = b * grid + cb;
-                    sgdBlock(plan, (int) plan.blockStart[blk], (int) plan.blockStart[blk + 1], wu, wi,
-                            lr, lrBias, lambda, lambdaB, biases);
+                    sgdBlock(plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases);
                 }
             });
         }
     }
 
-    private void sgdBlock(SgdPlan plan, int from, int to, float[] wu, float[] wi, float lr, float lrBias,
+    private void sgdBlock(SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
                           float lambda, float lambdaB, boolean biases) {
         final int k = m.rank;
         final float[] p = m.p;
@@ -255,23 +257,14 @@ public final class CpuBackend implements Backend {
         final float[] bu = m.userBias;
         final float[] bi = m.itemBias;
         final float mu = m.mu;
-        final int[] us = plan.users;
-        final int[] is = plan.items;
-        final float[] vs = plan.values;
-        for (int n = from; n < to; n++) {
-            int u = us[n];
-            int i = is[n];
-            int po = u * k;
-            int qo = i * k;
-            float pred = mu + CpuKernels.dot(p, po, q, qo, k);
+        final int[] runUser = plan.runUser;
+        final int[] runStart = plan.runStart;
+        for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run++) {
+            int u = runUser[run];
+            float b = CpuKernels.sgdRun(p, u * k, q, k, plan.items, plan.values, runStart[run], runStart[run + 1],
+                    mu, bu[u], bi, wi, wu[u], lr, lrBias, lambda, lambdaB, biases);
             if (biases) {
-                pred += bu[u] + bi[i];
-            }
-            float e = vs[n] - pred;
-            CpuKernels.sgdUpdate(p, po, q, qo, k, e, lr, 1f - lr * lambda * wu[u], 1f - lr * lambda * wi[i]);
-            if (biases) {
-                bu[u] += lrBias * (e - lambdaB * wu[u] * bu[u]);
-                bi[i] += lrBias * (e - lambdaB * wi[i] * bi[i]);
+                bu[u] = b;
             }
         }
     }

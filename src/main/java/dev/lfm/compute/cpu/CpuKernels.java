@@ -66,4 +66,35 @@ final class CpuKernels {
             acc[ao + c] += s * x[xo + c];
         }
     }
+
+    /**
+     * SGD over one run: the ratings [from, to) of one user u (p_u at {@code p[po..po+k)}, bias bu),
+     * in order; for each, e = r − (μ + b_u + b_i + p_u·q_i), then with old values on the right
+     * p_u += lr(e q_i − λ w_u p_u), q_i += lr(e p_u − λ w_i q_i),
+     * b_u += lrBias(e − λ_b w_u b_u), b_i += lrBias(e − λ_b w_i b_i) (biases only when {@code biases}).
+     * Returns the new b_u (the caller stores it).
+     */
+    static float sgdRun(float[] p, int po, float[] q, int k, int[] items, float[] values, int from, int to,
+                        float mu, float bu, float[] bi, float[] wi, float wu, float lr, float lrBias,
+                        float lambda, float lambdaB, boolean biases) {
+        float decayP = 1f - lr * lambda * wu;
+        float biasDecayU = lambdaB * wu;
+        for (int n = from; n < to; n++) {
+            int i = items[n];
+            int qo = i * k;
+            float pred = mu + dot(p, po, q, qo, k);
+            float bii = 0f;
+            if (biases) {
+                bii = bi[i];
+                pred += bu + bii;
+            }
+            float e = values[n] - pred;
+            sgdUpdate(p, po, q, qo, k, e, lr, decayP, 1f - lr * lambda * wi[i]);
+            if (biases) {
+                bu += lrBias * (e - biasDecayU * bu);
+                bi[i] = bii + lrBias * (e - lambdaB * wi[i] * bii);
+            }
+        }
+        return bu;
+    }
 }
