@@ -224,7 +224,7 @@ public final class CpuBackend implements Backend {
         requireModel();
         CpuRatingSet t = cpu(train);
         int threads = parallel.threads();
-        int grid = threads == 1 ? 1 : 2 * threads;
+        int grid = sgdGrid(threads);
         if (t.sgdPlan == null || t.sgdPlan.grid != grid) {
             // the within-block shuffle is fixed at the plan's creation (from the first epoch's seed)
             t.sgdPlan = new SgdPlan(t.ratings, grid, seed);
@@ -249,6 +249,19 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * Blocks per side of the SGD grid: 1 for one thread, else 2·threads (every diagonal has twice
+     * as many blocks as threads, which evens out block sizes); the system property
+     * {@code lfm.cpu.sgdGrid} overrides it (benchmarks). Results depend on the grid.
+     */
+    static int sgdGrid(int threads) {
+        Integer forced = Integer.getInteger("lfm.cpu.sgdGrid");
+        if (forced != null && forced >= 1 && (forced >= threads || forced == 1)) {
+            return forced;
+        }
+        return threads == 1 ? 1 : 2 * threads;
+    }
+
     private void sgdBlock(SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
                           float lambda, float lambdaB, boolean biases) {
         final int k = m.rank;
@@ -259,15 +272,28 @@ public final class CpuBackend implements Backend {
         final float mu = m.mu;
         final int[] runUser = plan.runUser;
         final int[] runStart = plan.runStart;
+        float touched = 0f;
         for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run++) {
             int u = runUser[run];
+            if (run + 1 < end) {
+                // touch the next run's p row (one load per cache line) so its misses overlap this run
+                int next = runUser[run + 1] * k;
+                for (int c = 0; c < k; c += 16) {
+                    touched += p[next + c];
+                }
+            }
             float b = CpuKernels.sgdRun(p, u * k, q, k, plan.items, plan.values, runStart[run], runStart[run + 1],
                     mu, bu[u], bi, wi, wu[u], lr, lrBias, lambda, lambdaB, biases);
             if (biases) {
                 bu[u] = b;
             }
         }
+        prefetchSink = touched;
     }
+
+    /** Keeps the prefetching loads of {@link #sgdBlock} alive (never read). */
+    @SuppressWarnings("unused")
+    private volatile float prefetchSink;
 
     private static int[] permutation(int n, SplittableRandom rnd) {
         int[] a = new int[n];
