@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Latent factor model (matrix factorization) training on CPU, OpenCL and CUDA.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            CompareCommand.class,
         })
 public final class Main implements Runnable {
 
