@@ -23,8 +23,9 @@ import java.util.SplittableRandom;
  *       user's ratings consecutively (users ascending, their ratings in an order shuffled once
  *       when the plan is built), so p_u and b_u stay in cache across the user's ratings. The
  *       update rule is exactly {@link Backend#sgdEpoch}'s, applied rating by rating.
- *   <li>Batch gradients are accumulated without atomics: thread t owns the users u ≡ t and the
- *       items i ≡ t (mod threads) and sums the batch's contributions to its own rows.
+ *   <li>Batch gradients are accumulated without atomics: thread t owns the users and items whose
+ *       index / 64 ≡ t (mod threads) and sums the batch's contributions to its own rows (units of
+ *       64 rows keep threads from writing one cache line).
  *   <li>ALS solves each row's (k+1)×(k+1) normal equations by Cholesky in double precision.
  * </ul>
  */
@@ -48,7 +49,11 @@ public final class CpuBackend implements Backend {
     private int[] userStamp;
     private int[] itemStamp;
     private int stamp;
+    private int[] userOccurrences;
+    private int[] itemOccurrences;
     private float[] residualScratch = new float[0];
+    private int[] batchUsers = new int[0];
+    private int[] batchItems = new int[0];
 
     public CpuBackend(int threads) {
         this.parallel = new Parallel(Math.max(1, threads));
@@ -343,13 +348,30 @@ public final class CpuBackend implements Backend {
             gBi = new float[m.numItems];
             userStamp = new int[m.numUsers];
             itemStamp = new int[m.numItems];
+            userOccurrences = new int[m.numUsers];
+            itemOccurrences = new int[m.numItems];
             stamp = 0;
         }
+    }
+
+    /** Rows per ownership unit of the batch gradients (keeps two threads off one cache line). */
+    private static final int OWNER_SHIFT = 6;
+
+    /** The thread that owns {@code row} in a batch step with {@code threads} threads. */
+    static int owner(int row, int threads) {
+        return (row >>> OWNER_SHIFT) % threads;
     }
 
     /**
      * Accumulates half gradients of the batch's per-rating terms into gP/gQ/gBu/gBi and returns
      * the touched rows per thread: [thread] → {users..., items...} as two lists.
+     *
+     * <p>Two parallel passes: (1) contiguous ranges of the batch gather (u, i) and the residual e
+     * into compact scratch arrays; (2) owner-computes: thread t owns the rows in units of 64
+     * consecutive indices, unit ≡ t (mod threads), scans the compact batch and adds −e·q_i to its
+     * users' g_p and −e·p_u to its items' g_q, counting each row's occurrences c; the
+     * regularization part, c·λ·w·θ for each touched row, is added once per row at the end
+     * (the same sum as adding λ·w·θ per rating). No atomics; the result does not depend on timing.
      */
     private int[][][] accumulate(CpuRatingSet t, int from, int to, Objective obj) {
         ensureScratch();
@@ -358,13 +380,21 @@ public final class CpuBackend implements Backend {
         int count = to - from;
         if (residualScratch.length < count) {
             residualScratch = new float[count];
+            batchUsers = new int[count];
+            batchItems = new int[count];
         }
-        float[] e = residualScratch;
+        final float[] e = residualScratch;
+        final int[] bu = batchUsers;
+        final int[] bi = batchItems;
         int threads = count < 8192 ? 1 : parallel.threads();
         parallel.forRange(count, threads, (th, a, b) -> {
             for (int j = a; j < b; j++) {
                 int n = order == null ? from + j : order[from + j];
-                e[j] = r.value(n) - predict(r.user(n), r.item(n));
+                int u = r.user(n);
+                int i = r.item(n);
+                bu[j] = u;
+                bi[j] = i;
+                e[j] = r.value(n) - predict(u, i);
             }
         });
         if (++stamp == Integer.MAX_VALUE) {
@@ -379,40 +409,59 @@ public final class CpuBackend implements Backend {
         float lambda = (float) obj.lambda();
         float lambdaB = (float) obj.lambdaBias();
         boolean biases = obj.biases() && m.biases;
+        final float[] p = m.p;
+        final float[] q = m.q;
         int[][][] touched = new int[threads][][];
         parallel.forThreads(threads, th -> {
             IntList tu = new IntList();
             IntList ti = new IntList();
             for (int j = 0; j < count; j++) {
-                int n = order == null ? from + j : order[from + j];
-                int u = r.user(n);
-                int i = r.item(n);
+                int u = bu[j];
+                int i = bi[j];
                 float ej = e[j];
-                if (u % threads == th) {
+                if (owner(u, threads) == th) {
                     if (userStamp[u] != st) {
                         userStamp[u] = st;
+                        userOccurrences[u] = 0;
                         tu.add(u);
                     }
-                    // g/2 for p_u: −e q_i + λ w_u p_u
-                    CpuKernels.axpy(gP, u * k, -ej, m.q, i * k, k);
-                    CpuKernels.axpy(gP, u * k, lambda * wu[u], m.p, u * k, k);
+                    userOccurrences[u]++;
+                    // g/2 for p_u: −e q_i (+ λ w_u p_u per occurrence, added below)
+                    CpuKernels.axpy(gP, u * k, -ej, q, i * k, k);
                     if (biases) {
-                        gBu[u] += -ej + lambdaB * wu[u] * m.userBias[u];
+                        gBu[u] -= ej;
                     }
                 }
-                if (i % threads == th) {
+                if (owner(i, threads) == th) {
                     if (itemStamp[i] != st) {
                         itemStamp[i] = st;
+                        itemOccurrences[i] = 0;
                         ti.add(i);
                     }
-                    CpuKernels.axpy(gQ, i * k, -ej, m.p, u * k, k);
-                    CpuKernels.axpy(gQ, i * k, lambda * wi[i], m.q, i * k, k);
+                    itemOccurrences[i]++;
+                    CpuKernels.axpy(gQ, i * k, -ej, p, u * k, k);
                     if (biases) {
-                        gBi[i] += -ej + lambdaB * wi[i] * m.itemBias[i];
+                        gBi[i] -= ej;
                     }
                 }
             }
-            touched[th] = new int[][] {tu.toArray(), ti.toArray()};
+            int[] us = tu.toArray();
+            int[] is = ti.toArray();
+            for (int u : us) {
+                float c = userOccurrences[u];
+                CpuKernels.axpy(gP, u * k, c * lambda * wu[u], p, u * k, k);
+                if (biases) {
+                    gBu[u] += c * lambdaB * wu[u] * m.userBias[u];
+                }
+            }
+            for (int i : is) {
+                float c = itemOccurrences[i];
+                CpuKernels.axpy(gQ, i * k, c * lambda * wi[i], q, i * k, k);
+                if (biases) {
+                    gBi[i] += c * lambdaB * wi[i] * m.itemBias[i];
+                }
+            }
+            touched[th] = new int[][] {us, is};
         });
         return touched;
     }
