@@ -19,10 +19,12 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>SGD epochs use a conflict-free block schedule ({@link SgdPlan}) with vectorized updates;
  *       results are independent of thread timing for a fixed thread count. The visiting order is
- *       the plan's: blocks in a seeded random diagonal order each epoch; inside a block, each
- *       user's ratings consecutively (users ascending, their ratings in an order shuffled once
- *       when the plan is built), so p_u and b_u stay in cache across the user's ratings. The
- *       update rule is exactly {@link Backend#sgdEpoch}'s, applied rating by rating.
+ *       the plan's: blocks in a seeded random diagonal order each epoch; inside a block, users'
+ *       runs (all of a user's ratings in the block, in an order shuffled once when the plan is
+ *       built) taken two at a time, users ascending, the two runs' ratings alternating (A₁ B₁ A₂
+ *       B₂ …, then the rest of the longer). p_u and b_u stay in registers across a run, and the two
+ *       users' independent dependency chains overlap in the core. The update rule is exactly
+ *       {@link Backend#sgdEpoch}'s, applied rating by rating in that order.
  *   <li>Batch gradients are accumulated without atomics: thread t owns the users and items whose
  *       index / 64 ≡ t (mod threads) and sums the batch's contributions to its own rows (units of
  *       64 rows keep threads from writing one cache line).
@@ -278,20 +280,21 @@ public final class CpuBackend implements Backend {
         final int[] runUser = plan.runUser;
         final int[] runStart = plan.runStart;
         float touched = 0f;
-        for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run++) {
-            int u = runUser[run];
-            if (run + 1 < end) {
-                // touch the next run's p row (one load per cache line) so its misses overlap this run
-                int next = runUser[run + 1] * k;
+        final int[] items = plan.items;
+        final float[] values = plan.values;
+        for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run += 2) {
+            if (run + 2 < end) {
+                // touch the next pair's p rows (one load per cache line) so their misses overlap this pair
+                int nextA = runUser[run + 2] * k;
+                int nextB = run + 3 < end ? runUser[run + 3] * k : nextA;
                 for (int c = 0; c < k; c += 16) {
-                    touched += p[next + c];
+                    touched += p[nextA + c] + p[nextB + c];
                 }
             }
-            float b = CpuKernels.sgdRun(p, u * k, q, k, plan.items, plan.values, runStart[run], runStart[run + 1],
-                    mu, bu[u], bi, wi, wu[u], lr, lrBias, lambda, lambdaB, biases);
-            if (biases) {
-                bu[u] = b;
-            }
+            boolean pair = run + 1 < end;
+            CpuKernels.sgdPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                    runUser[run], runStart[run], runStart[run + 1],
+                    pair ? runUser[run + 1] : -1, pair ? runStart[run + 1] : 0, pair ? runStart[run + 2] : 0);
         }
         prefetchSink = touched;
     }

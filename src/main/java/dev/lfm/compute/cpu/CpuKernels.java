@@ -68,229 +68,630 @@ final class CpuKernels {
     }
 
     /**
-     * SGD over one run: the ratings [from, to) of one user u (p_u at {@code p[po..po+k)}, bias bu),
-     * in order; for each, e = r − (μ + b_u + b_i + p_u·q_i), then with old values on the right
+     * One SGD update (old values on the right): e = r − (μ + b_u + b_i + p_u·q_i),
      * p_u += lr(e q_i − λ w_u p_u), q_i += lr(e p_u − λ w_i q_i),
      * b_u += lrBias(e − λ_b w_u b_u), b_i += lrBias(e − λ_b w_i b_i) (biases only when {@code biases}).
-     * Returns the new b_u (the caller stores it).
      */
-    static float sgdRun(float[] p, int po, float[] q, int k, int[] items, float[] values, int from, int to,
-                        float mu, float bu, float[] bi, float[] wi, float wu, float lr, float lrBias,
-                        float lambda, float lambdaB, boolean biases) {
+    static void sgdOne(float[] p, float[] q, int k, int u, int i, float r, float mu, float[] bu, float[] bi,
+                       float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases) {
+        int po = u * k;
+        int qo = i * k;
+        float bui = biases ? bu[u] : 0f;
+        float bii = biases ? bi[i] : 0f;
+        float e = (r - mu - bui - bii) - dot(p, po, q, qo, k);
+        sgdUpdate(p, po, q, qo, k, e, lr, 1f - lr * lambda * wu[u], 1f - lr * lambda * wi[i]);
+        if (biases) {
+            bu[u] = bui + lrBias * (e - lambdaB * wu[u] * bui);
+            bi[i] = bii + lrBias * (e - lambdaB * wi[i] * bii);
+        }
+    }
+
+    /**
+     * SGD over two runs of different users A and B in the same block (ratings [a, endA) of user
+     * uA and [b, endB) of uB), interleaved: A's first, B's first, A's second, ..., then the rest of
+     * the longer run. Each update is {@link #sgdOne}'s, applied in that order. The two users'
+     * dependency chains (p_u → p_u·q_i → e → p_u) are independent, so the core overlaps them;
+     * where A and B rate the same item, B's update sees A's (program order). Pass uB = −1 for a
+     * lone last run.
+     */
+    static void sgdPair(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+                        float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+                        int uA, int a, int endA, int uB, int b, int endB) {
+        if (uB < 0) {
+            uB = uA;
+            b = endB = 0;
+        }
         if (k % S.length() == 0) {
             switch (k / S.length()) {
-                case 1: return sgdRun1(p, po, q, k, items, values, from, to, mu, bu, bi, wi, wu, lr, lrBias, lambda, lambdaB, biases);
-                case 2: return sgdRun2(p, po, q, k, items, values, from, to, mu, bu, bi, wi, wu, lr, lrBias, lambda, lambdaB, biases);
-                case 4: return sgdRun4(p, po, q, k, items, values, from, to, mu, bu, bi, wi, wu, lr, lrBias, lambda, lambdaB, biases);
-                case 8: return sgdRun8(p, po, q, k, items, values, from, to, mu, bu, bi, wi, wu, lr, lrBias, lambda, lambdaB, biases);
-                default: break;
+                case 1 -> {
+                    sgdPair1(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+                    return;
+                }
+                case 2 -> {
+                    sgdPair2(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+                    return;
+                }
+                case 4 -> {
+                    sgdPair4(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+                    return;
+                }
+                case 8 -> {
+                    sgdPair8(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+                    return;
+                }
+                default -> {
+                }
             }
         }
-        float decayP = 1f - lr * lambda * wu;
-        float biasDecayU = lambdaB * wu;
-        for (int n = from; n < to; n++) {
-            int i = items[n];
-            int qo = i * k;
-            float pred = mu + dot(p, po, q, qo, k);
-            float bii = 0f;
-            if (biases) {
-                bii = bi[i];
-                pred += bu + bii;
-            }
-            float e = values[n] - pred;
-            sgdUpdate(p, po, q, qo, k, e, lr, decayP, 1f - lr * lambda * wi[i]);
-            if (biases) {
-                bu += lrBias * (e - biasDecayU * bu);
-                bi[i] = bii + lrBias * (e - lambdaB * wi[i] * bii);
-            }
+        for (; a < endA && b < endB; a++, b++) {
+            sgdOne(p, q, k, uA, items[a], values[a], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases);
+            sgdOne(p, q, k, uB, items[b], values[b], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases);
         }
-        return bu;
+        for (; a < endA; a++) {
+            sgdOne(p, q, k, uA, items[a], values[a], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases);
+        }
+        for (; b < endB; b++) {
+            sgdOne(p, q, k, uB, items[b], values[b], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases);
+        }
     }
 
-    /** {@link #sgdRun} for k = 1·L (L = {@link #S} lanes): p_u lives in 1 vector register(s) for the whole run. */
-    private static float sgdRun1(float[] p, int po, float[] q, int k, int[] items, float[] values, int from, int to,
-                                 float mu, float bu, float[] bi, float[] wi, float wu, float lr, float lrBias,
-                                 float lambda, float lambdaB, boolean biases) {
+    /** {@link #sgdPair} for k = 1·L (L = {@link #S} lanes): both users' p rows live in vector registers. */
+    private static void sgdPair1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+                                 float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
+                                 float lambdaB, boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
         final int l = S.length();
-        final float decayP = 1f - lr * lambda * wu;
-        final float biasDecayU = lambdaB * wu;
-        FloatVector p0 = FloatVector.fromArray(S, p, po);
-        for (int n = from; n < to; n++) {
-            final int i = items[n];
-            final int qo = i * k;
-            final FloatVector q0 = FloatVector.fromArray(S, q, qo);
-            float pred = mu + p0.mul(q0).reduceLanes(VectorOperators.ADD);
-            float bii = 0f;
-            if (biases) {
-                bii = bi[i];
-                pred += bu + bii;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(S, p, poA);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(S, p, poB);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                final float leA = lr * eA;
+                final float wiA = wi[iA];
+                final float decayQA = 1f - lr * lambda * wiA;
+                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+                pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
             }
-            final float e = values[n] - pred;
-            final float le = lr * e;
-            final float wii = wi[i];
-            final float decayQ = 1f - lr * lambda * wii;
-            q0.mul(decayQ).add(p0.mul(le)).intoArray(q, qo);
-            p0 = p0.mul(decayP).add(q0.mul(le));
-            if (biases) {
-                bu += lrBias * (e - biasDecayU * bu);
-                bi[i] = bii + lrBias * (e - lambdaB * wii * bii);
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                final float leB = lr * eB;
+                final float wiB = wi[iB];
+                final float decayQB = 1f - lr * lambda * wiB;
+                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+                pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
             }
         }
-        p0.intoArray(p, po);
-        return bu;
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            final float leA = lr * eA;
+            final float wiA = wi[iA];
+            final float decayQA = 1f - lr * lambda * wiA;
+            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+            pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        for (; b < endB; b++) {
+            final int iB = items[b];
+            final int qoB = iB * k;
+            final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+            final float biB = biases ? bi[iB] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+            final float leB = lr * eB;
+            final float wiB = wi[iB];
+            final float decayQB = 1f - lr * lambda * wiB;
+            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+            pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+            if (biases) {
+                buB += lrBias * (eB - biasDecayUB * buB);
+                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA);
+        if (biases) {
+            bu[uA] = buA;
+        }
     }
 
-    /** {@link #sgdRun} for k = 2·L (L = {@link #S} lanes): p_u lives in 2 vector register(s) for the whole run. */
-    private static float sgdRun2(float[] p, int po, float[] q, int k, int[] items, float[] values, int from, int to,
-                                 float mu, float bu, float[] bi, float[] wi, float wu, float lr, float lrBias,
-                                 float lambda, float lambdaB, boolean biases) {
+    /** {@link #sgdPair} for k = 2·L (L = {@link #S} lanes): both users' p rows live in vector registers. */
+    private static void sgdPair2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+                                 float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
+                                 float lambdaB, boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
         final int l = S.length();
-        final float decayP = 1f - lr * lambda * wu;
-        final float biasDecayU = lambdaB * wu;
-        FloatVector p0 = FloatVector.fromArray(S, p, po);
-        FloatVector p1 = FloatVector.fromArray(S, p, po + 1 * l);
-        for (int n = from; n < to; n++) {
-            final int i = items[n];
-            final int qo = i * k;
-            final FloatVector q0 = FloatVector.fromArray(S, q, qo);
-            final FloatVector q1 = FloatVector.fromArray(S, q, qo + 1 * l);
-            float pred = mu + p1.fma(q1, p0.mul(q0)).reduceLanes(VectorOperators.ADD);
-            float bii = 0f;
-            if (biases) {
-                bii = bi[i];
-                pred += bu + bii;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(S, p, poA);
+        FloatVector pA1 = FloatVector.fromArray(S, p, poA + 1 * l);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(S, p, poB);
+        FloatVector pB1 = FloatVector.fromArray(S, p, poB + 1 * l);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+                final FloatVector qA1 = FloatVector.fromArray(S, q, qoA + 1 * l);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                final float leA = lr * eA;
+                final float wiA = wi[iA];
+                final float decayQA = 1f - lr * lambda * wiA;
+                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
+                pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+                pA1 = qA1.fma(FloatVector.broadcast(S, leA), pA1.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
             }
-            final float e = values[n] - pred;
-            final float le = lr * e;
-            final float wii = wi[i];
-            final float decayQ = 1f - lr * lambda * wii;
-            q0.mul(decayQ).add(p0.mul(le)).intoArray(q, qo);
-            q1.mul(decayQ).add(p1.mul(le)).intoArray(q, qo + 1 * l);
-            p0 = p0.mul(decayP).add(q0.mul(le));
-            p1 = p1.mul(decayP).add(q1.mul(le));
-            if (biases) {
-                bu += lrBias * (e - biasDecayU * bu);
-                bi[i] = bii + lrBias * (e - lambdaB * wii * bii);
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+                final FloatVector qB1 = FloatVector.fromArray(S, q, qoB + 1 * l);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                final float leB = lr * eB;
+                final float wiB = wi[iB];
+                final float decayQB = 1f - lr * lambda * wiB;
+                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
+                pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+                pB1 = qB1.fma(FloatVector.broadcast(S, leB), pB1.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
             }
         }
-        p0.intoArray(p, po);
-        p1.intoArray(p, po + 1 * l);
-        return bu;
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+            final FloatVector qA1 = FloatVector.fromArray(S, q, qoA + 1 * l);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            final float leA = lr * eA;
+            final float wiA = wi[iA];
+            final float decayQA = 1f - lr * lambda * wiA;
+            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
+            pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+            pA1 = qA1.fma(FloatVector.broadcast(S, leA), pA1.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        for (; b < endB; b++) {
+            final int iB = items[b];
+            final int qoB = iB * k;
+            final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+            final FloatVector qB1 = FloatVector.fromArray(S, q, qoB + 1 * l);
+            final float biB = biases ? bi[iB] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+            final float leB = lr * eB;
+            final float wiB = wi[iB];
+            final float decayQB = 1f - lr * lambda * wiB;
+            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
+            pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+            pB1 = qB1.fma(FloatVector.broadcast(S, leB), pB1.mul(decayPB));
+            if (biases) {
+                buB += lrBias * (eB - biasDecayUB * buB);
+                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB);
+        pB1.intoArray(p, poB + 1 * l);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA);
+        pA1.intoArray(p, poA + 1 * l);
+        if (biases) {
+            bu[uA] = buA;
+        }
     }
 
-    /** {@link #sgdRun} for k = 4·L (L = {@link #S} lanes): p_u lives in 4 vector register(s) for the whole run. */
-    private static float sgdRun4(float[] p, int po, float[] q, int k, int[] items, float[] values, int from, int to,
-                                 float mu, float bu, float[] bi, float[] wi, float wu, float lr, float lrBias,
-                                 float lambda, float lambdaB, boolean biases) {
+    /** {@link #sgdPair} for k = 4·L (L = {@link #S} lanes): both users' p rows live in vector registers. */
+    private static void sgdPair4(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+                                 float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
+                                 float lambdaB, boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
         final int l = S.length();
-        final float decayP = 1f - lr * lambda * wu;
-        final float biasDecayU = lambdaB * wu;
-        FloatVector p0 = FloatVector.fromArray(S, p, po);
-        FloatVector p1 = FloatVector.fromArray(S, p, po + 1 * l);
-        FloatVector p2 = FloatVector.fromArray(S, p, po + 2 * l);
-        FloatVector p3 = FloatVector.fromArray(S, p, po + 3 * l);
-        for (int n = from; n < to; n++) {
-            final int i = items[n];
-            final int qo = i * k;
-            final FloatVector q0 = FloatVector.fromArray(S, q, qo);
-            final FloatVector q1 = FloatVector.fromArray(S, q, qo + 1 * l);
-            final FloatVector q2 = FloatVector.fromArray(S, q, qo + 2 * l);
-            final FloatVector q3 = FloatVector.fromArray(S, q, qo + 3 * l);
-            float pred = mu + p1.fma(q1, p0.mul(q0)).add(p3.fma(q3, p2.mul(q2))).reduceLanes(VectorOperators.ADD);
-            float bii = 0f;
-            if (biases) {
-                bii = bi[i];
-                pred += bu + bii;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(S, p, poA);
+        FloatVector pA1 = FloatVector.fromArray(S, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(S, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(S, p, poA + 3 * l);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(S, p, poB);
+        FloatVector pB1 = FloatVector.fromArray(S, p, poB + 1 * l);
+        FloatVector pB2 = FloatVector.fromArray(S, p, poB + 2 * l);
+        FloatVector pB3 = FloatVector.fromArray(S, p, poB + 3 * l);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+                final FloatVector qA1 = FloatVector.fromArray(S, q, qoA + 1 * l);
+                final FloatVector qA2 = FloatVector.fromArray(S, q, qoA + 2 * l);
+                final FloatVector qA3 = FloatVector.fromArray(S, q, qoA + 3 * l);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+                final float leA = lr * eA;
+                final float wiA = wi[iA];
+                final float decayQA = 1f - lr * lambda * wiA;
+                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
+                qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + 2 * l);
+                qA3.mul(decayQA).add(pA3.mul(leA)).intoArray(q, qoA + 3 * l);
+                pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+                pA1 = qA1.fma(FloatVector.broadcast(S, leA), pA1.mul(decayPA));
+                pA2 = qA2.fma(FloatVector.broadcast(S, leA), pA2.mul(decayPA));
+                pA3 = qA3.fma(FloatVector.broadcast(S, leA), pA3.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
             }
-            final float e = values[n] - pred;
-            final float le = lr * e;
-            final float wii = wi[i];
-            final float decayQ = 1f - lr * lambda * wii;
-            q0.mul(decayQ).add(p0.mul(le)).intoArray(q, qo);
-            q1.mul(decayQ).add(p1.mul(le)).intoArray(q, qo + 1 * l);
-            q2.mul(decayQ).add(p2.mul(le)).intoArray(q, qo + 2 * l);
-            q3.mul(decayQ).add(p3.mul(le)).intoArray(q, qo + 3 * l);
-            p0 = p0.mul(decayP).add(q0.mul(le));
-            p1 = p1.mul(decayP).add(q1.mul(le));
-            p2 = p2.mul(decayP).add(q2.mul(le));
-            p3 = p3.mul(decayP).add(q3.mul(le));
-            if (biases) {
-                bu += lrBias * (e - biasDecayU * bu);
-                bi[i] = bii + lrBias * (e - lambdaB * wii * bii);
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+                final FloatVector qB1 = FloatVector.fromArray(S, q, qoB + 1 * l);
+                final FloatVector qB2 = FloatVector.fromArray(S, q, qoB + 2 * l);
+                final FloatVector qB3 = FloatVector.fromArray(S, q, qoB + 3 * l);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).reduceLanes(VectorOperators.ADD);
+                final float leB = lr * eB;
+                final float wiB = wi[iB];
+                final float decayQB = 1f - lr * lambda * wiB;
+                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
+                qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + 2 * l);
+                qB3.mul(decayQB).add(pB3.mul(leB)).intoArray(q, qoB + 3 * l);
+                pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+                pB1 = qB1.fma(FloatVector.broadcast(S, leB), pB1.mul(decayPB));
+                pB2 = qB2.fma(FloatVector.broadcast(S, leB), pB2.mul(decayPB));
+                pB3 = qB3.fma(FloatVector.broadcast(S, leB), pB3.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
             }
         }
-        p0.intoArray(p, po);
-        p1.intoArray(p, po + 1 * l);
-        p2.intoArray(p, po + 2 * l);
-        p3.intoArray(p, po + 3 * l);
-        return bu;
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+            final FloatVector qA1 = FloatVector.fromArray(S, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(S, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(S, q, qoA + 3 * l);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+            final float leA = lr * eA;
+            final float wiA = wi[iA];
+            final float decayQA = 1f - lr * lambda * wiA;
+            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
+            qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + 2 * l);
+            qA3.mul(decayQA).add(pA3.mul(leA)).intoArray(q, qoA + 3 * l);
+            pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+            pA1 = qA1.fma(FloatVector.broadcast(S, leA), pA1.mul(decayPA));
+            pA2 = qA2.fma(FloatVector.broadcast(S, leA), pA2.mul(decayPA));
+            pA3 = qA3.fma(FloatVector.broadcast(S, leA), pA3.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        for (; b < endB; b++) {
+            final int iB = items[b];
+            final int qoB = iB * k;
+            final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+            final FloatVector qB1 = FloatVector.fromArray(S, q, qoB + 1 * l);
+            final FloatVector qB2 = FloatVector.fromArray(S, q, qoB + 2 * l);
+            final FloatVector qB3 = FloatVector.fromArray(S, q, qoB + 3 * l);
+            final float biB = biases ? bi[iB] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).reduceLanes(VectorOperators.ADD);
+            final float leB = lr * eB;
+            final float wiB = wi[iB];
+            final float decayQB = 1f - lr * lambda * wiB;
+            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
+            qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + 2 * l);
+            qB3.mul(decayQB).add(pB3.mul(leB)).intoArray(q, qoB + 3 * l);
+            pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+            pB1 = qB1.fma(FloatVector.broadcast(S, leB), pB1.mul(decayPB));
+            pB2 = qB2.fma(FloatVector.broadcast(S, leB), pB2.mul(decayPB));
+            pB3 = qB3.fma(FloatVector.broadcast(S, leB), pB3.mul(decayPB));
+            if (biases) {
+                buB += lrBias * (eB - biasDecayUB * buB);
+                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + 3 * l);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        if (biases) {
+            bu[uA] = buA;
+        }
     }
 
-    /** {@link #sgdRun} for k = 8·L (L = {@link #S} lanes): p_u lives in 8 vector register(s) for the whole run. */
-    private static float sgdRun8(float[] p, int po, float[] q, int k, int[] items, float[] values, int from, int to,
-                                 float mu, float bu, float[] bi, float[] wi, float wu, float lr, float lrBias,
-                                 float lambda, float lambdaB, boolean biases) {
+    /** {@link #sgdPair} for k = 8·L (L = {@link #S} lanes): both users' p rows live in vector registers. */
+    private static void sgdPair8(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+                                 float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
+                                 float lambdaB, boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
         final int l = S.length();
-        final float decayP = 1f - lr * lambda * wu;
-        final float biasDecayU = lambdaB * wu;
-        FloatVector p0 = FloatVector.fromArray(S, p, po);
-        FloatVector p1 = FloatVector.fromArray(S, p, po + 1 * l);
-        FloatVector p2 = FloatVector.fromArray(S, p, po + 2 * l);
-        FloatVector p3 = FloatVector.fromArray(S, p, po + 3 * l);
-        FloatVector p4 = FloatVector.fromArray(S, p, po + 4 * l);
-        FloatVector p5 = FloatVector.fromArray(S, p, po + 5 * l);
-        FloatVector p6 = FloatVector.fromArray(S, p, po + 6 * l);
-        FloatVector p7 = FloatVector.fromArray(S, p, po + 7 * l);
-        for (int n = from; n < to; n++) {
-            final int i = items[n];
-            final int qo = i * k;
-            final FloatVector q0 = FloatVector.fromArray(S, q, qo);
-            final FloatVector q1 = FloatVector.fromArray(S, q, qo + 1 * l);
-            final FloatVector q2 = FloatVector.fromArray(S, q, qo + 2 * l);
-            final FloatVector q3 = FloatVector.fromArray(S, q, qo + 3 * l);
-            final FloatVector q4 = FloatVector.fromArray(S, q, qo + 4 * l);
-            final FloatVector q5 = FloatVector.fromArray(S, q, qo + 5 * l);
-            final FloatVector q6 = FloatVector.fromArray(S, q, qo + 6 * l);
-            final FloatVector q7 = FloatVector.fromArray(S, q, qo + 7 * l);
-            float pred = mu + p1.fma(q1, p0.mul(q0)).add(p3.fma(q3, p2.mul(q2))).add(p5.fma(q5, p4.mul(q4)).add(p7.fma(q7, p6.mul(q6)))).reduceLanes(VectorOperators.ADD);
-            float bii = 0f;
-            if (biases) {
-                bii = bi[i];
-                pred += bu + bii;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(S, p, poA);
+        FloatVector pA1 = FloatVector.fromArray(S, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(S, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(S, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(S, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(S, p, poA + 5 * l);
+        FloatVector pA6 = FloatVector.fromArray(S, p, poA + 6 * l);
+        FloatVector pA7 = FloatVector.fromArray(S, p, poA + 7 * l);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(S, p, poB);
+        FloatVector pB1 = FloatVector.fromArray(S, p, poB + 1 * l);
+        FloatVector pB2 = FloatVector.fromArray(S, p, poB + 2 * l);
+        FloatVector pB3 = FloatVector.fromArray(S, p, poB + 3 * l);
+        FloatVector pB4 = FloatVector.fromArray(S, p, poB + 4 * l);
+        FloatVector pB5 = FloatVector.fromArray(S, p, poB + 5 * l);
+        FloatVector pB6 = FloatVector.fromArray(S, p, poB + 6 * l);
+        FloatVector pB7 = FloatVector.fromArray(S, p, poB + 7 * l);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+                final FloatVector qA1 = FloatVector.fromArray(S, q, qoA + 1 * l);
+                final FloatVector qA2 = FloatVector.fromArray(S, q, qoA + 2 * l);
+                final FloatVector qA3 = FloatVector.fromArray(S, q, qoA + 3 * l);
+                final FloatVector qA4 = FloatVector.fromArray(S, q, qoA + 4 * l);
+                final FloatVector qA5 = FloatVector.fromArray(S, q, qoA + 5 * l);
+                final FloatVector qA6 = FloatVector.fromArray(S, q, qoA + 6 * l);
+                final FloatVector qA7 = FloatVector.fromArray(S, q, qoA + 7 * l);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA7.fma(qA7, pA6.mul(qA6)))).reduceLanes(VectorOperators.ADD);
+                final float leA = lr * eA;
+                final float wiA = wi[iA];
+                final float decayQA = 1f - lr * lambda * wiA;
+                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
+                qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + 2 * l);
+                qA3.mul(decayQA).add(pA3.mul(leA)).intoArray(q, qoA + 3 * l);
+                qA4.mul(decayQA).add(pA4.mul(leA)).intoArray(q, qoA + 4 * l);
+                qA5.mul(decayQA).add(pA5.mul(leA)).intoArray(q, qoA + 5 * l);
+                qA6.mul(decayQA).add(pA6.mul(leA)).intoArray(q, qoA + 6 * l);
+                qA7.mul(decayQA).add(pA7.mul(leA)).intoArray(q, qoA + 7 * l);
+                pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+                pA1 = qA1.fma(FloatVector.broadcast(S, leA), pA1.mul(decayPA));
+                pA2 = qA2.fma(FloatVector.broadcast(S, leA), pA2.mul(decayPA));
+                pA3 = qA3.fma(FloatVector.broadcast(S, leA), pA3.mul(decayPA));
+                pA4 = qA4.fma(FloatVector.broadcast(S, leA), pA4.mul(decayPA));
+                pA5 = qA5.fma(FloatVector.broadcast(S, leA), pA5.mul(decayPA));
+                pA6 = qA6.fma(FloatVector.broadcast(S, leA), pA6.mul(decayPA));
+                pA7 = qA7.fma(FloatVector.broadcast(S, leA), pA7.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
             }
-            final float e = values[n] - pred;
-            final float le = lr * e;
-            final float wii = wi[i];
-            final float decayQ = 1f - lr * lambda * wii;
-            q0.mul(decayQ).add(p0.mul(le)).intoArray(q, qo);
-            q1.mul(decayQ).add(p1.mul(le)).intoArray(q, qo + 1 * l);
-            q2.mul(decayQ).add(p2.mul(le)).intoArray(q, qo + 2 * l);
-            q3.mul(decayQ).add(p3.mul(le)).intoArray(q, qo + 3 * l);
-            q4.mul(decayQ).add(p4.mul(le)).intoArray(q, qo + 4 * l);
-            q5.mul(decayQ).add(p5.mul(le)).intoArray(q, qo + 5 * l);
-            q6.mul(decayQ).add(p6.mul(le)).intoArray(q, qo + 6 * l);
-            q7.mul(decayQ).add(p7.mul(le)).intoArray(q, qo + 7 * l);
-            p0 = p0.mul(decayP).add(q0.mul(le));
-            p1 = p1.mul(decayP).add(q1.mul(le));
-            p2 = p2.mul(decayP).add(q2.mul(le));
-            p3 = p3.mul(decayP).add(q3.mul(le));
-            p4 = p4.mul(decayP).add(q4.mul(le));
-            p5 = p5.mul(decayP).add(q5.mul(le));
-            p6 = p6.mul(decayP).add(q6.mul(le));
-            p7 = p7.mul(decayP).add(q7.mul(le));
-            if (biases) {
-                bu += lrBias * (e - biasDecayU * bu);
-                bi[i] = bii + lrBias * (e - lambdaB * wii * bii);
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+                final FloatVector qB1 = FloatVector.fromArray(S, q, qoB + 1 * l);
+                final FloatVector qB2 = FloatVector.fromArray(S, q, qoB + 2 * l);
+                final FloatVector qB3 = FloatVector.fromArray(S, q, qoB + 3 * l);
+                final FloatVector qB4 = FloatVector.fromArray(S, q, qoB + 4 * l);
+                final FloatVector qB5 = FloatVector.fromArray(S, q, qoB + 5 * l);
+                final FloatVector qB6 = FloatVector.fromArray(S, q, qoB + 6 * l);
+                final FloatVector qB7 = FloatVector.fromArray(S, q, qoB + 7 * l);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qB5, pB4.mul(qB4)).add(pB7.fma(qB7, pB6.mul(qB6)))).reduceLanes(VectorOperators.ADD);
+                final float leB = lr * eB;
+                final float wiB = wi[iB];
+                final float decayQB = 1f - lr * lambda * wiB;
+                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
+                qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + 2 * l);
+                qB3.mul(decayQB).add(pB3.mul(leB)).intoArray(q, qoB + 3 * l);
+                qB4.mul(decayQB).add(pB4.mul(leB)).intoArray(q, qoB + 4 * l);
+                qB5.mul(decayQB).add(pB5.mul(leB)).intoArray(q, qoB + 5 * l);
+                qB6.mul(decayQB).add(pB6.mul(leB)).intoArray(q, qoB + 6 * l);
+                qB7.mul(decayQB).add(pB7.mul(leB)).intoArray(q, qoB + 7 * l);
+                pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+                pB1 = qB1.fma(FloatVector.broadcast(S, leB), pB1.mul(decayPB));
+                pB2 = qB2.fma(FloatVector.broadcast(S, leB), pB2.mul(decayPB));
+                pB3 = qB3.fma(FloatVector.broadcast(S, leB), pB3.mul(decayPB));
+                pB4 = qB4.fma(FloatVector.broadcast(S, leB), pB4.mul(decayPB));
+                pB5 = qB5.fma(FloatVector.broadcast(S, leB), pB5.mul(decayPB));
+                pB6 = qB6.fma(FloatVector.broadcast(S, leB), pB6.mul(decayPB));
+                pB7 = qB7.fma(FloatVector.broadcast(S, leB), pB7.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
             }
         }
-        p0.intoArray(p, po);
-        p1.intoArray(p, po + 1 * l);
-        p2.intoArray(p, po + 2 * l);
-        p3.intoArray(p, po + 3 * l);
-        p4.intoArray(p, po + 4 * l);
-        p5.intoArray(p, po + 5 * l);
-        p6.intoArray(p, po + 6 * l);
-        p7.intoArray(p, po + 7 * l);
-        return bu;
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(S, q, qoA);
+            final FloatVector qA1 = FloatVector.fromArray(S, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(S, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(S, q, qoA + 3 * l);
+            final FloatVector qA4 = FloatVector.fromArray(S, q, qoA + 4 * l);
+            final FloatVector qA5 = FloatVector.fromArray(S, q, qoA + 5 * l);
+            final FloatVector qA6 = FloatVector.fromArray(S, q, qoA + 6 * l);
+            final FloatVector qA7 = FloatVector.fromArray(S, q, qoA + 7 * l);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA7.fma(qA7, pA6.mul(qA6)))).reduceLanes(VectorOperators.ADD);
+            final float leA = lr * eA;
+            final float wiA = wi[iA];
+            final float decayQA = 1f - lr * lambda * wiA;
+            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA);
+            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
+            qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + 2 * l);
+            qA3.mul(decayQA).add(pA3.mul(leA)).intoArray(q, qoA + 3 * l);
+            qA4.mul(decayQA).add(pA4.mul(leA)).intoArray(q, qoA + 4 * l);
+            qA5.mul(decayQA).add(pA5.mul(leA)).intoArray(q, qoA + 5 * l);
+            qA6.mul(decayQA).add(pA6.mul(leA)).intoArray(q, qoA + 6 * l);
+            qA7.mul(decayQA).add(pA7.mul(leA)).intoArray(q, qoA + 7 * l);
+            pA0 = qA0.fma(FloatVector.broadcast(S, leA), pA0.mul(decayPA));
+            pA1 = qA1.fma(FloatVector.broadcast(S, leA), pA1.mul(decayPA));
+            pA2 = qA2.fma(FloatVector.broadcast(S, leA), pA2.mul(decayPA));
+            pA3 = qA3.fma(FloatVector.broadcast(S, leA), pA3.mul(decayPA));
+            pA4 = qA4.fma(FloatVector.broadcast(S, leA), pA4.mul(decayPA));
+            pA5 = qA5.fma(FloatVector.broadcast(S, leA), pA5.mul(decayPA));
+            pA6 = qA6.fma(FloatVector.broadcast(S, leA), pA6.mul(decayPA));
+            pA7 = qA7.fma(FloatVector.broadcast(S, leA), pA7.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        for (; b < endB; b++) {
+            final int iB = items[b];
+            final int qoB = iB * k;
+            final FloatVector qB0 = FloatVector.fromArray(S, q, qoB);
+            final FloatVector qB1 = FloatVector.fromArray(S, q, qoB + 1 * l);
+            final FloatVector qB2 = FloatVector.fromArray(S, q, qoB + 2 * l);
+            final FloatVector qB3 = FloatVector.fromArray(S, q, qoB + 3 * l);
+            final FloatVector qB4 = FloatVector.fromArray(S, q, qoB + 4 * l);
+            final FloatVector qB5 = FloatVector.fromArray(S, q, qoB + 5 * l);
+            final FloatVector qB6 = FloatVector.fromArray(S, q, qoB + 6 * l);
+            final FloatVector qB7 = FloatVector.fromArray(S, q, qoB + 7 * l);
+            final float biB = biases ? bi[iB] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qB5, pB4.mul(qB4)).add(pB7.fma(qB7, pB6.mul(qB6)))).reduceLanes(VectorOperators.ADD);
+            final float leB = lr * eB;
+            final float wiB = wi[iB];
+            final float decayQB = 1f - lr * lambda * wiB;
+            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB);
+            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
+            qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + 2 * l);
+            qB3.mul(decayQB).add(pB3.mul(leB)).intoArray(q, qoB + 3 * l);
+            qB4.mul(decayQB).add(pB4.mul(leB)).intoArray(q, qoB + 4 * l);
+            qB5.mul(decayQB).add(pB5.mul(leB)).intoArray(q, qoB + 5 * l);
+            qB6.mul(decayQB).add(pB6.mul(leB)).intoArray(q, qoB + 6 * l);
+            qB7.mul(decayQB).add(pB7.mul(leB)).intoArray(q, qoB + 7 * l);
+            pB0 = qB0.fma(FloatVector.broadcast(S, leB), pB0.mul(decayPB));
+            pB1 = qB1.fma(FloatVector.broadcast(S, leB), pB1.mul(decayPB));
+            pB2 = qB2.fma(FloatVector.broadcast(S, leB), pB2.mul(decayPB));
+            pB3 = qB3.fma(FloatVector.broadcast(S, leB), pB3.mul(decayPB));
+            pB4 = qB4.fma(FloatVector.broadcast(S, leB), pB4.mul(decayPB));
+            pB5 = qB5.fma(FloatVector.broadcast(S, leB), pB5.mul(decayPB));
+            pB6 = qB6.fma(FloatVector.broadcast(S, leB), pB6.mul(decayPB));
+            pB7 = qB7.fma(FloatVector.broadcast(S, leB), pB7.mul(decayPB));
+            if (biases) {
+                buB += lrBias * (eB - biasDecayUB * buB);
+                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + 3 * l);
+        pB4.intoArray(p, poB + 4 * l);
+        pB5.intoArray(p, poB + 5 * l);
+        pB6.intoArray(p, poB + 6 * l);
+        pB7.intoArray(p, poB + 7 * l);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + 5 * l);
+        pA6.intoArray(p, poA + 6 * l);
+        pA7.intoArray(p, poA + 7 * l);
+        if (biases) {
+            bu[uA] = buA;
+        }
     }
 }

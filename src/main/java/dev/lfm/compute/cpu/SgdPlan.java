@@ -14,9 +14,10 @@ import java.util.SplittableRandom;
  * so threads update them without locks, and the result does not depend on thread timing.
  *
  * <p>Grouping by user (LIBMF also sorts each block by user) is what makes the CPU path fast: a
- * run reads and writes p_u and b_u once instead of once per rating, so per rating only q_i (a
- * column block small enough for the cache when G is chosen well) and an 8-byte record (item,
- * value) are touched. The stored record is compact: the user index is kept once per run.
+ * run reads and writes p_u and b_u once instead of once per rating, so per rating only q_i and
+ * an 8-byte record (item, value) are touched. The stored record is compact: the user index is
+ * kept once per run. {@link CpuBackend} walks a block's runs two at a time, interleaved
+ * ({@link CpuKernels#sgdPair}).
  *
  * <p>Memory: 8 bytes per rating plus 8 bytes per (user, column block) run; the source
  * {@link Ratings} are not duplicated beyond that.
