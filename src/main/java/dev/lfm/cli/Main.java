@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             DevicesCommand.class,
             CommandLine.HelpCommand.class,
+            CompareCommand.class,
         })
 public final class Main implements Runnable {
 

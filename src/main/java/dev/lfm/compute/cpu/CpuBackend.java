@@ -18,9 +18,16 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>SGD epochs use a conflict-free block schedule ({@link SgdPlan}) with vectorized updates;
- *       results are independent of thread timing for a fixed thread count.
- *   <li>Batch gradients are accumulated without atomics: thread t owns the users u ≡ t and the
- *       items i ≡ t (mod threads) and sums the batch's contributions to its own rows.
+ *       results are independent of thread timing for a fixed thread count. The visiting order is
+ *       the plan's: blocks in a seeded random diagonal order each epoch; inside a block, users'
+ *       runs (all of a user's ratings in the block, in an order shuffled once when the plan is
+ *       built) taken two at a time, users ascending, the two runs' ratings alternating (A₁ B₁ A₂
+ *       B₂ …, then the rest of the longer). p_u and b_u stay in registers across a run, and the two
+ *       users' independent dependency chains overlap in the core. The update rule is exactly
+ *       {@link Backend#sgdEpoch}'s, applied rating by rating in that order.
+ *   <li>Batch gradients are accumulated without atomics: thread t owns the users and items whose
+ *       index / 64 ≡ t (mod threads) and sums the batch's contributions to its own rows (units of
+ *       64 rows keep threads from writing one cache line).
  *   <li>ALS solves each row's (k+1)×(k+1) normal equations by Cholesky in double precision.
  * </ul>
  */
@@ -44,7 +51,11 @@ public final class CpuBackend implements Backend {
     private int[] userStamp;
     private int[] itemStamp;
     private int stamp;
+    private int[] userOccurrences;
+    private int[] itemOccurrences;
     private float[] residualScratch = new float[0];
+    private int[] batchUsers = new int[0];
+    private int[] batchItems = new int[0];
 
     public CpuBackend(int threads) {
         this.parallel = new Parallel(Math.max(1, threads));
@@ -220,7 +231,7 @@ public final class CpuBackend implements Backend {
         requireModel();
         CpuRatingSet t = cpu(train);
         int threads = parallel.threads();
-        int grid = threads == 1 ? 1 : 2 * threads;
+        int grid = sgdGrid(threads);
         if (t.sgdPlan == null || t.sgdPlan.grid != grid) {
             // the within-block shuffle is fixed at the plan's creation (from the first epoch's seed)
             t.sgdPlan = new SgdPlan(t.ratings, grid, seed);
@@ -239,15 +250,26 @@ public final class CpuBackend implements Backend {
             parallel.forThreads(Math.min(threads, grid), th -> {
                 for (int b = th; b < grid; b += threads) {
                     int cb = columnLabel[(b + r) % grid];
-                    int blk = b * grid + cb;
-                    sgdBlock(plan, (int) plan.blockStart[blk], (int) plan.blockStart[blk + 1], wu, wi,
-                            lr, lrBias, lambda, lambdaB, biases);
+                    sgdBlock(plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases);
                 }
             });
         }
     }
 
-    private void sgdBlock(SgdPlan plan, int from, int to, float[] wu, float[] wi, float lr, float lrBias,
+    /**
+     * Blocks per side of the SGD grid: 1 for one thread, else 2·threads (every diagonal has twice
+     * as many blocks as threads, which evens out block sizes); the system property
+     * {@code lfm.cpu.sgdGrid} overrides it (benchmarks). Results depend on the grid.
+     */
+    static int sgdGrid(int threads) {
+        Integer forced = Integer.getInteger("lfm.cpu.sgdGrid");
+        if (forced != null && forced >= 1 && (forced >= threads || forced == 1)) {
+            return forced;
+        }
+        return threads == 1 ? 1 : 2 * threads;
+    }
+
+    private void sgdBlock(SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
                           float lambda, float lambdaB, boolean biases) {
         final int k = m.rank;
         final float[] p = m.p;
@@ -255,26 +277,31 @@ public final class CpuBackend implements Backend {
         final float[] bu = m.userBias;
         final float[] bi = m.itemBias;
         final float mu = m.mu;
-        final int[] us = plan.users;
-        final int[] is = plan.items;
-        final float[] vs = plan.values;
-        for (int n = from; n < to; n++) {
-            int u = us[n];
-            int i = is[n];
-            int po = u * k;
-            int qo = i * k;
-            float pred = mu + CpuKernels.dot(p, po, q, qo, k);
-            if (biases) {
-                pred += bu[u] + bi[i];
+        final int[] runUser = plan.runUser;
+        final int[] runStart = plan.runStart;
+        float touched = 0f;
+        final int[] items = plan.items;
+        final float[] values = plan.values;
+        for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run += 2) {
+            if (run + 2 < end) {
+                // touch the next pair's p rows (one load per cache line) so their misses overlap this pair
+                int nextA = runUser[run + 2] * k;
+                int nextB = run + 3 < end ? runUser[run + 3] * k : nextA;
+                for (int c = 0; c < k; c += 16) {
+                    touched += p[nextA + c] + p[nextB + c];
+                }
             }
-            float e = vs[n] - pred;
-            CpuKernels.sgdUpdate(p, po, q, qo, k, e, lr, 1f - lr * lambda * wu[u], 1f - lr * lambda * wi[i]);
-            if (biases) {
-                bu[u] += lrBias * (e - lambdaB * wu[u] * bu[u]);
-                bi[i] += lrBias * (e - lambdaB * wi[i] * bi[i]);
-            }
+            boolean pair = run + 1 < end;
+            CpuKernels.sgdPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                    runUser[run], runStart[run], runStart[run + 1],
+                    pair ? runUser[run + 1] : -1, pair ? runStart[run + 1] : 0, pair ? runStart[run + 2] : 0);
         }
+        prefetchSink = touched;
     }
+
+    /** Keeps the prefetching loads of {@link #sgdBlock} alive (never read). */
+    @SuppressWarnings("unused")
+    private volatile float prefetchSink;
 
     private static int[] permutation(int n, SplittableRandom rnd) {
         int[] a = new int[n];
@@ -324,13 +351,30 @@ public final class CpuBackend implements Backend {
             gBi = new float[m.numItems];
             userStamp = new int[m.numUsers];
             itemStamp = new int[m.numItems];
+            userOccurrences = new int[m.numUsers];
+            itemOccurrences = new int[m.numItems];
             stamp = 0;
         }
+    }
+
+    /** Rows per ownership unit of the batch gradients (keeps two threads off one cache line). */
+    private static final int OWNER_SHIFT = 6;
+
+    /** The thread that owns {@code row} in a batch step with {@code threads} threads. */
+    static int owner(int row, int threads) {
+        return (row >>> OWNER_SHIFT) % threads;
     }
 
     /**
      * Accumulates half gradients of the batch's per-rating terms into gP/gQ/gBu/gBi and returns
      * the touched rows per thread: [thread] → {users..., items...} as two lists.
+     *
+     * <p>Two parallel passes: (1) contiguous ranges of the batch gather (u, i) and the residual e
+     * into compact scratch arrays; (2) owner-computes: thread t owns the rows in units of 64
+     * consecutive indices, unit ≡ t (mod threads), scans the compact batch and adds −e·q_i to its
+     * users' g_p and −e·p_u to its items' g_q, counting each row's occurrences c; the
+     * regularization part, c·λ·w·θ for each touched row, is added once per row at the end
+     * (the same sum as adding λ·w·θ per rating). No atomics; the result does not depend on timing.
      */
     private int[][][] accumulate(CpuRatingSet t, int from, int to, Objective obj) {
         ensureScratch();
@@ -339,13 +383,21 @@ public final class CpuBackend implements Backend {
         int count = to - from;
         if (residualScratch.length < count) {
             residualScratch = new float[count];
+            batchUsers = new int[count];
+            batchItems = new int[count];
         }
-        float[] e = residualScratch;
+        final float[] e = residualScratch;
+        final int[] bu = batchUsers;
+        final int[] bi = batchItems;
         int threads = count < 8192 ? 1 : parallel.threads();
         parallel.forRange(count, threads, (th, a, b) -> {
             for (int j = a; j < b; j++) {
                 int n = order == null ? from + j : order[from + j];
-                e[j] = r.value(n) - predict(r.user(n), r.item(n));
+                int u = r.user(n);
+                int i = r.item(n);
+                bu[j] = u;
+                bi[j] = i;
+                e[j] = r.value(n) - predict(u, i);
             }
         });
         if (++stamp == Integer.MAX_VALUE) {
@@ -360,40 +412,59 @@ public final class CpuBackend implements Backend {
         float lambda = (float) obj.lambda();
         float lambdaB = (float) obj.lambdaBias();
         boolean biases = obj.biases() && m.biases;
+        final float[] p = m.p;
+        final float[] q = m.q;
         int[][][] touched = new int[threads][][];
         parallel.forThreads(threads, th -> {
             IntList tu = new IntList();
             IntList ti = new IntList();
             for (int j = 0; j < count; j++) {
-                int n = order == null ? from + j : order[from + j];
-                int u = r.user(n);
-                int i = r.item(n);
+                int u = bu[j];
+                int i = bi[j];
                 float ej = e[j];
-                if (u % threads == th) {
+                if (owner(u, threads) == th) {
                     if (userStamp[u] != st) {
                         userStamp[u] = st;
+                        userOccurrences[u] = 0;
                         tu.add(u);
                     }
-                    // g/2 for p_u: −e q_i + λ w_u p_u
-                    CpuKernels.axpy(gP, u * k, -ej, m.q, i * k, k);
-                    CpuKernels.axpy(gP, u * k, lambda * wu[u], m.p, u * k, k);
+                    userOccurrences[u]++;
+                    // g/2 for p_u: −e q_i (+ λ w_u p_u per occurrence, added below)
+                    CpuKernels.axpy(gP, u * k, -ej, q, i * k, k);
                     if (biases) {
-                        gBu[u] += -ej + lambdaB * wu[u] * m.userBias[u];
+                        gBu[u] -= ej;
                     }
                 }
-                if (i % threads == th) {
+                if (owner(i, threads) == th) {
                     if (itemStamp[i] != st) {
                         itemStamp[i] = st;
+                        itemOccurrences[i] = 0;
                         ti.add(i);
                     }
-                    CpuKernels.axpy(gQ, i * k, -ej, m.p, u * k, k);
-                    CpuKernels.axpy(gQ, i * k, lambda * wi[i], m.q, i * k, k);
+                    itemOccurrences[i]++;
+                    CpuKernels.axpy(gQ, i * k, -ej, p, u * k, k);
                     if (biases) {
-                        gBi[i] += -ej + lambdaB * wi[i] * m.itemBias[i];
+                        gBi[i] -= ej;
                     }
                 }
             }
-            touched[th] = new int[][] {tu.toArray(), ti.toArray()};
+            int[] us = tu.toArray();
+            int[] is = ti.toArray();
+            for (int u : us) {
+                float c = userOccurrences[u];
+                CpuKernels.axpy(gP, u * k, c * lambda * wu[u], p, u * k, k);
+                if (biases) {
+                    gBu[u] += c * lambdaB * wu[u] * m.userBias[u];
+                }
+            }
+            for (int i : is) {
+                float c = itemOccurrences[i];
+                CpuKernels.axpy(gQ, i * k, c * lambda * wi[i], q, i * k, k);
+                if (biases) {
+                    gBi[i] += c * lambdaB * wi[i] * m.itemBias[i];
+                }
+            }
+            touched[th] = new int[][] {us, is};
         });
         return touched;
     }

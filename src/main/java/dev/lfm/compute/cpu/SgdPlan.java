@@ -4,48 +4,117 @@ import dev.lfm.data.Ratings;
 import java.util.SplittableRandom;
 
 /**
- * The conflict-free block layout for parallel SGD (as in LIBMF's FPSGD): users and items are
- * hashed into G row and G column blocks by a seeded random assignment, ratings are copied into
- * block order (packed, for locality) and shuffled once within each block. An epoch visits the G
- * "diagonals" {(b, π(b + r mod G))}; the G blocks of one diagonal share no user and no item, so
- * threads update them without locks, and the result does not depend on thread timing.
+ * The conflict-free block layout for parallel SGD (as in LIBMF's FPSGD).
+ *
+ * <p>Users and items are assigned to G row and G column blocks by a seeded, balanced random
+ * assignment. The ratings are copied once into block order (row block major, then column
+ * block), and inside each block grouped into <em>runs</em>: all of one user's ratings in the block,
+ * users in ascending index order, each run's ratings in a seeded random order. An epoch visits
+ * the G "diagonals" {(b, π(b + r mod G))}; the G blocks of one diagonal share no user and no item,
+ * so threads update them without locks, and the result does not depend on thread timing.
+ *
+ * <p>Grouping by user (LIBMF also sorts each block by user) is what makes the CPU path fast: a
+ * run reads and writes p_u and b_u once instead of once per rating, so per rating only q_i and
+ * an 8-byte record (item, value) are touched. The stored record is compact: the user index is
+ * kept once per run. {@link CpuBackend} walks a block's runs two at a time, interleaved
+ * ({@link CpuKernels#sgdPair}).
+ *
+ * <p>Memory: 8 bytes per rating plus 8 bytes per (user, column block) run; the source
+ * {@link Ratings} are not duplicated beyond that.
  */
 final class SgdPlan {
     final int grid;
-    final int[] users;
+    /** Item index of each rating, block- and run-ordered. */
     final int[] items;
+    /** Rating value, aligned with {@link #items}. */
     final float[] values;
-    /** Start of block (rb, cb) at blockStart[rb * grid + cb]; length grid*grid + 1. */
-    final long[] blockStart;
+    /** User of each run. */
+    final int[] runUser;
+    /** Run r covers rating positions [runStart[r], runStart[r+1]); length runs + 1. */
+    final int[] runStart;
+    /** Block (rb, cb) covers runs [blockRun[rb*grid+cb], blockRun[rb*grid+cb+1]); length grid² + 1. */
+    final int[] blockRun;
 
     SgdPlan(Ratings r, int grid, long seed) {
         this.grid = grid;
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        int[] userBlock = randomBlocks(r.numUsers(), grid, rnd);
+        int numUsers = r.numUsers();
+        int[] userBlock = randomBlocks(numUsers, grid, rnd);
         int[] itemBlock = randomBlocks(r.numItems(), grid, rnd);
+        // users of row block rb, ascending, get slots 0.. within it
+        int[] userSlot = new int[numUsers];
+        int[] perBlock = new int[grid];
+        for (int u = 0; u < numUsers; u++) {
+            userSlot[u] = perBlock[userBlock[u]]++;
+        }
+        int slots = 0;
+        for (int c : perBlock) {
+            slots = Math.max(slots, c);
+        }
+        // one counting sort on the bucket (rb, cb, user slot)
+        long numBuckets = (long) grid * grid * slots;
+        if (numBuckets >= Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("too many (block, user) buckets: " + numBuckets);
+        }
         int n = r.size();
-        long[] counts = new long[grid * grid + 1];
+        int[] users = r.users();
+        int[] itemsIn = r.items();
+        float[] valuesIn = r.values();
+        int[] start = new int[(int) numBuckets + 1];
         for (int j = 0; j < n; j++) {
-            counts[userBlock[r.user(j)] * grid + itemBlock[r.item(j)] + 1]++;
+            start[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
         }
-        for (int b = 0; b < grid * grid; b++) {
-            counts[b + 1] += counts[b];
+        int runs = 0;
+        for (int b = 0; b < numBuckets; b++) {
+            if (start[b + 1] > 0) {
+                runs++;
+            }
+            start[b + 1] += start[b];
         }
-        blockStart = counts.clone();
-        long[] fill = counts;
-        users = new int[n];
         items = new int[n];
         values = new float[n];
         for (int j = 0; j < n; j++) {
-            int b = userBlock[r.user(j)] * grid + itemBlock[r.item(j)];
-            int at = (int) fill[b]++;
-            users[at] = r.user(j);
-            items[at] = r.item(j);
-            values[at] = r.value(j);
+            int at = start[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots)]++;
+            items[at] = itemsIn[j];
+            values[at] = valuesIn[j];
         }
-        for (int b = 0; b < grid * grid; b++) {
-            shuffle((int) blockStart[b], (int) blockStart[b + 1], rnd);
+        // start[b] is now the end of bucket b; recover runs and block boundaries
+        int[] slotUser = new int[grid * slots];
+        java.util.Arrays.fill(slotUser, -1);
+        for (int u = 0; u < numUsers; u++) {
+            slotUser[userBlock[u] * slots + userSlot[u]] = u;
         }
+        runUser = new int[runs];
+        runStart = new int[runs + 1];
+        blockRun = new int[grid * grid + 1];
+        int run = 0;
+        int prevEnd = 0;
+        for (int blk = 0; blk < grid * grid; blk++) {
+            blockRun[blk] = run;
+            int rb = blk / grid;
+            for (int s = 0; s < slots; s++) {
+                int end = start[blk * slots + s];
+                if (end > prevEnd) {
+                    runUser[run] = slotUser[rb * slots + s];
+                    runStart[run] = prevEnd;
+                    run++;
+                    prevEnd = end;
+                }
+            }
+        }
+        blockRun[grid * grid] = run;
+        runStart[runs] = n;
+        for (int q = 0; q < runs; q++) {
+            shuffle(runStart[q], runStart[q + 1], rnd);
+        }
+    }
+
+    private static int bucket(int u, int i, int[] userBlock, int[] itemBlock, int[] userSlot, int grid, int slots) {
+        return (userBlock[u] * grid + itemBlock[i]) * slots + userSlot[u];
+    }
+
+    int numRuns() {
+        return runUser.length;
     }
 
     /** Balanced random assignment of rows to blocks: a shuffled round-robin. */
@@ -70,9 +139,6 @@ final class SgdPlan {
     private void shuffle(int from, int to, SplittableRandom rnd) {
         for (int j = to - 1; j > from; j--) {
             int s = from + rnd.nextInt(j - from + 1);
-            int tu = users[j];
-            users[j] = users[s];
-            users[s] = tu;
             int ti = items[j];
             items[j] = items[s];
             items[s] = ti;

@@ -1,0 +1,74 @@
+package dev.lfm.bench.jmh;
+
+import dev.lfm.compute.OptimizerStep;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * One mini-batch gradient step of {@code batch} consecutive ratings of a shuffled order, Adam
+ * (the costliest rule: first and second moments of every touched row); successive calls walk
+ * through the order. Cost per step is O(batch·k) by contract, whatever the problem size.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx12g"})
+public class MiniBatchGradientBenchmark {
+    @Param({"cpu", "opencl", "cuda"})
+    public String backend;
+
+    @Param({"16", "32", "64", "128"})
+    public int k;
+
+    @Param({"1000000", "20000000"})
+    public long size;
+
+    @Param({"0"})
+    public int threads;
+
+    @Param({"1000", "100000"})
+    public int batch;
+
+    private int from;
+    private long step;
+
+    private Fixture f;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        f = new Fixture(backend, k, size, threads);
+        f.backend.shuffle(f.trainSet, 7);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        f.close();
+    }
+
+    @Benchmark
+    public void miniBatchStep(Blackhole bh) {
+        int n = f.trainSet.size();
+        if (from + batch > n) {
+            from = 0;
+        }
+        f.backend.gradientStep(f.trainSet, from, from + batch, f.objective,
+                new OptimizerStep(OptimizerStep.Kind.ADAM, 1e-3f, 1e-3f, 0f, 0.9f, 0.999f, 1e-8f, ++step));
+        from += batch;
+        bh.consume(f.sync());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lfm.bench;
+
+import dev.lfm.train.EpochRecord;
+import dev.lfm.train.TrainingResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The arithmetic of a backend comparison ({@code lfm compare}): timing over the epochs after
+ * the warm-up, throughput, the effective memory bandwidth of the SGD traffic model, and the
+ * speedup and RMSE difference against the CPU backend of the same run.
+ *
+ * <p>Traffic model (DESIGN.md, "Performance model"): one rating update reads and writes p_u and
+ * q_i, 4·k elements of {@link #BYTES_PER_ELEMENT} bytes, plus one {@link #RATING_RECORD_BYTES}-byte
+ * rating record (user, item, value): bytes/update = 4·k·4 + 12 for float32 factors. Effective
+ * GB/s = updates/s × bytes/update / 10⁹. It is a normalized figure for comparing backends, not
+ * a measured one: a backend that keeps p_u in registers across a user's ratings (the CPU one
+ * does) moves less.
+ */
+public final class Comparison {
+    /** Bytes of one factor element (float32 on every backend). */
+    public static final int BYTES_PER_ELEMENT = 4;
+    /** Bytes of one rating record: int user, int item, float value. */
+    public static final int RATING_RECORD_BYTES = 12;
+
+    private Comparison() {
+    }
+
+    /** Bytes one SGD update moves under the traffic model: 4·k·bytesPerElement + 12. */
+    public static long bytesPerUpdate(int k, int bytesPerElement) {
+        return 4L * k * bytesPerElement + RATING_RECORD_BYTES;
+    }
+
+    /** Effective GB/s (10⁹ bytes) of {@code updatesPerSecond} updates at rank k, float32. */
+    public static double effectiveGbPerSecond(double updatesPerSecond, int k) {
+        return updatesPerSecond * bytesPerUpdate(k, BYTES_PER_ELEMENT) / 1e9;
+    }
+
+    /**
+     * One backend's measured row.
+     *
+     * @param timedEpochs epochs counted in the timing (after the warm-up)
+     * @param secondsPerEpoch mean training seconds of the timed epochs (evaluation excluded)
+     * @param updatesPerSecond rating updates per second over the timed epochs
+     * @param gbPerSecond effective GB/s under the traffic model
+     * @param speedup CPU seconds per epoch / this backend's (NaN when the CPU was not run)
+     * @param testRmse final test RMSE (NaN without a test set)
+     * @param rmseDiff testRmse − the CPU's (NaN when the CPU was not run)
+     */
+    public record Row(String backend, String device, int threads, int timedEpochs, double secondsPerEpoch,
+                      double updatesPerSecond, double gbPerSecond, double speedup, double testRmse,
+                      double rmseDiff) {
+    }
+
+    /** A backend's raw outcome before it is compared. */
+    public record Measured(String backend, String device, int threads, TrainingResult result) {
+    }
+
+    /** Mean seconds per epoch over the epochs after the first {@code warmup}. */
+    public static double secondsPerEpoch(List<EpochRecord> history, int warmup) {
+        int n = 0;
+        double s = 0;
+        for (int e = warmup; e < history.size(); e++) {
+            s += history.get(e).seconds();
+            n++;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("no epochs after " + warmup + " warm-up epoch(s)");
+        }
+        return s / n;
+    }
+
+    /**
+     * The rows for backends trained identically (rank {@code k}, {@code warmup} epochs untimed);
+     * the row named "cpu", if any, is the reference for speedup and RMSE difference.
+     */
+    public static List<Row> rows(List<Measured> measured, int k, int warmup) {
+        Measured cpu = measured.stream().filter(m -> "cpu".equals(m.backend())).findFirst().orElse(null);
+        double cpuSeconds = cpu == null ? Double.NaN : secondsPerEpoch(cpu.result().history(), warmup);
+        double cpuRmse = cpu == null ? Double.NaN : cpu.result().last().testRmse();
+        List<Row> rows = new ArrayList<>();
+        for (Measured m : measured) {
+            TrainingResult r = m.result();
+            int epochs = r.epochsRun();
+            double updatesPerEpoch = (double) r.updates() / epochs;
+            double spe = secondsPerEpoch(r.history(), warmup);
+            double ups = updatesPerEpoch / spe;
+            double rmse = r.last().testRmse();
+            rows.add(new Row(m.backend(), m.device(), m.threads(), epochs - warmup, spe, ups,
+                    effectiveGbPerSecond(ups, k), cpuSeconds / spe, rmse, rmse - cpuRmse));
+        }
+        return rows;
+    }
+}

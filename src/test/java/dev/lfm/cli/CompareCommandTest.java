@@ -1,0 +1,142 @@
+package dev.lfm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lfm.LfmException;
+import dev.lfm.bench.Comparison;
+import dev.lfm.bench.SyntheticProblem;
+import dev.lfm.data.Ratings;
+import dev.lfm.train.EpochRecord;
+import dev.lfm.train.TrainingResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CompareCommandTest {
+
+    private static TrainingResult result(String backend, long updatesPerEpoch, double testRmse, double... seconds) {
+        List<EpochRecord> h = new ArrayList<>();
+        double elapsed = 0;
+        for (int e = 0; e < seconds.length; e++) {
+            elapsed += seconds[e];
+            h.add(new EpochRecord(e + 1, 1, 1, 1, testRmse, 1, seconds[e], elapsed, 0.01));
+        }
+        return new TrainingResult(null, h, h.size(), false, updatesPerEpoch * seconds.length, elapsed, backend, "dev");
+    }
+
+    @Test
+    void bytesPerUpdateFollowsTheTrafficModel() {
+        assertThat(Comparison.bytesPerUpdate(64, 4)).isEqualTo(4 * 64 * 4 + 12);
+        assertThat(Comparison.bytesPerUpdate(16, 2)).isEqualTo(4 * 16 * 2 + 12);
+        // 100M updates/s at k = 64 move 1036 bytes each
+        assertThat(Comparison.effectiveGbPerSecond(100e6, 64)).isCloseTo(103.6, within(1e-9));
+    }
+
+    @Test
+    void warmupEpochsAreExcludedFromTheTiming() {
+        TrainingResult r = result("cpu", 1000, 0.9, 5.0, 1.0, 3.0);
+        assertThat(Comparison.secondsPerEpoch(r.history(), 1)).isEqualTo(2.0);
+        assertThat(Comparison.secondsPerEpoch(r.history(), 0)).isEqualTo(3.0);
+        assertThatThrownBy(() -> Comparison.secondsPerEpoch(r.history(), 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rowsComputeThroughputSpeedupAndRmseDifferenceAgainstTheCpu() {
+        List<Comparison.Measured> m = List.of(
+                new Comparison.Measured("cuda", "H100", 132, result("cuda", 2_000_000, 0.91, 9.0, 0.1, 0.3)),
+                new Comparison.Measured("cpu", "x86", 2, result("cpu", 2_000_000, 0.90, 9.0, 1.0, 3.0)));
+        List<Comparison.Row> rows = Comparison.rows(m, 32, 1);
+        Comparison.Row gpu = rows.get(0);
+        Comparison.Row cpu = rows.get(1);
+        assertThat(cpu.secondsPerEpoch()).isEqualTo(2.0);
+        assertThat(cpu.updatesPerSecond()).isEqualTo(1_000_000.0);
+        assertThat(cpu.speedup()).isEqualTo(1.0);
+        assertThat(cpu.rmseDiff()).isZero();
+        assertThat(cpu.timedEpochs()).isEqualTo(2);
+        assertThat(gpu.secondsPerEpoch()).isCloseTo(0.2, within(1e-12));
+        assertThat(gpu.updatesPerSecond()).isCloseTo(10_000_000.0, within(1e-3));
+        assertThat(gpu.gbPerSecond()).isCloseTo(10e6 * (4 * 32 * 4 + 12) / 1e9, within(1e-9));
+        assertThat(gpu.speedup()).isCloseTo(10.0, within(1e-9));
+        assertThat(gpu.rmseDiff()).isCloseTo(0.01, within(1e-12));
+    }
+
+    @Test
+    void withoutTheCpuThereIsNoReference() {
+        List<Comparison.Row> rows = Comparison.rows(
+                List.of(new Comparison.Measured("opencl", "pocl", 2, result("opencl", 10, 0.9, 1, 1))), 8, 1);
+        assertThat(rows.get(0).speedup()).isNaN();
+        assertThat(rows.get(0).rmseDiff()).isNaN();
+        assertThat(CompareCommand.table(rows, 1)).contains("opencl").contains(" - ");
+    }
+
+    private static Dataset small() {
+        Ratings all = SyntheticProblem.generate(400, 150, 12000, 4, 0.1, 5);
+        int n = all.size();
+        int[] idx = new int[n];
+        for (int j = 0; j < n; j++) {
+            idx[j] = j;
+        }
+        int[] testIdx = java.util.Arrays.copyOfRange(idx, 0, n / 10);
+        int[] trainIdx = java.util.Arrays.copyOfRange(idx, n / 10, n);
+        return new Dataset("test problem", all.select(trainIdx, trainIdx.length), null,
+                all.select(testIdx, testIdx.length));
+    }
+
+    @Test
+    void comparesOnTheCpuAndWritesReportAndChart(@TempDir Path dir) throws Exception {
+        CompareCommand cmd = new CompareCommand();
+        Path report = dir.resolve("out/compare.json");
+        Path chart = dir.resolve("compare.png");
+        new CommandLine(cmd).parseArgs("--backends", "cpu", "--threads", "2", "-k", "16", "--epochs", "3",
+                "--warmup", "1", "--report", report.toString(), "--chart", chart.toString());
+        StringWriter sw = new StringWriter();
+        List<Comparison.Row> rows = cmd.compare(small(), cmd.config(), new PrintWriter(sw));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).speedup()).isEqualTo(1.0);
+        assertThat(rows.get(0).testRmse()).isBetween(0.0, 1.0);
+        assertThat(sw.toString()).contains("cpu").contains("warm-up").contains("1.00x");
+
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.get("bytes_per_update").asLong()).isEqualTo(4 * 16 * 4 + 12);
+        assertThat(json.get("training").get("warmup_epochs").asInt()).isEqualTo(1);
+        JsonNode row = json.get("backends").get(0);
+        assertThat(row.get("backend").asText()).isEqualTo("cpu");
+        assertThat(row.get("timed_epochs").asInt()).isEqualTo(2);
+        assertThat(row.get("updates_per_second").asDouble()).isPositive();
+        byte[] png = Files.readAllBytes(chart);
+        assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        try (var files = Files.list(dir.resolve("out"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("compare.json");
+        }
+    }
+
+    @Test
+    void badFlagsAndUnknownBackendsAreOneLineErrors() {
+        CompareCommand cmd = new CompareCommand();
+        new CommandLine(cmd).parseArgs("--epochs", "2", "--warmup", "2");
+        assertThatThrownBy(cmd::config).isInstanceOf(LfmException.class).hasMessageContaining("--warmup");
+
+        CompareCommand other = new CompareCommand();
+        new CommandLine(other).parseArgs("--backends", "tpu", "--epochs", "2");
+        assertThatThrownBy(() -> other.compare(small(), other.config(), new PrintWriter(new StringWriter())))
+                .isInstanceOf(LfmException.class).hasMessageContaining("unknown backend 'tpu'");
+    }
+
+    @Test
+    void registeredInTheCli() {
+        StringWriter out = new StringWriter();
+        int code = Main.run(new String[] {"compare", "--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("--backends").contains("--warmup").contains("--chart");
+    }
+}
