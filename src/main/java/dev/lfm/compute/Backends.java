@@ -68,18 +68,21 @@ public final class Backends {
         }
         for (BackendProvider p : PROVIDERS.values()) {
             String why = p.unavailableReason();
+            String verdict = " not available: ";
             if (why == null) {
                 why = p.autoSkipReason();
+                verdict = " skipped: ";
             }
             if (why == null) {
                 try {
                     return p.open(options);
                 } catch (BackendUnavailableException e) {
                     why = e.getMessage();
+                    verdict = " not available: ";
                 }
             }
             if (notes != null && !"cpu".equals(p.name())) {
-                notes.accept(p.name() + " skipped: " + why);
+                notes.accept(p.name() + verdict + why);
             }
         }
         throw new BackendUnavailableException("no backend available");
