@@ -68,6 +68,8 @@ run() {
     fi
   fi
   local summary="$out/summary.txt"
+  # signal chaining, so an LLVM-based OpenCL driver cannot take the JVM's SIGSEGV handler
+  if [ -f "$jre/lib/libjsig.so" ]; then export LD_PRELOAD="$jre/lib/libjsig.so"; fi
   lfm() { "$jre/bin/java" -XX:MaxRAMPercentage=75 --add-modules jdk.incubator.vector -Djava.awt.headless=true \
     -jar "$carry/lfm.jar" "$@" 2> >(grep -v 'incubator modules' >&2); }
   # step NAME SECONDS ARGS...: runs lfm ARGS with a time limit, log in $out/NAME.log, one summary line
