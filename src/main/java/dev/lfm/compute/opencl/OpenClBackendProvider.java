@@ -157,6 +157,24 @@ public final class OpenClBackendProvider implements BackendProvider {
             throw new BackendUnavailableException("opencl device " + index + " cannot be opened: "
                     + stringFor_errorCode(e.getStatus()), e);
         }
+        warnWithoutSignalChaining();
         return new GpuBackend(acc);
+    }
+
+    private static boolean warned;
+
+    /**
+     * OpenCL drivers built on LLVM (PoCL, and others) replace the JVM's SIGSEGV handler when they
+     * compile a kernel, and the JVM needs that signal for implicit null checks: without signal
+     * chaining (libjsig, which bin/lfm and the test build preload) the process can die later with
+     * "Segmentation fault". Say so once.
+     */
+    private static synchronized void warnWithoutSignalChaining() {
+        String preload = System.getenv("LD_PRELOAD");
+        if (!warned && (preload == null || !preload.contains("libjsig"))) {
+            warned = true;
+            System.err.println("note: OpenCL without JVM signal chaining; if the process dies with 'Segmentation fault', "
+                    + "run through bin/lfm or set LD_PRELOAD=" + System.getProperty("java.home") + "/lib/libjsig.so");
+        }
     }
 }
