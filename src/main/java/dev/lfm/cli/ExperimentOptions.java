@@ -11,6 +11,7 @@ import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,14 +20,8 @@ import picocli.CommandLine.Option;
  * cores; each experiment's help names them.
  */
 public final class ExperimentOptions {
-    @Option(names = "--backend", defaultValue = "auto", description = "auto|cpu|opencl|cuda (default: ${DEFAULT-VALUE})")
-    public String backend;
-
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all; default: ${DEFAULT-VALUE})")
-    public int threads;
-
-    @Option(names = "--device", defaultValue = "-1", description = "GPU device index (-1 = first GPU)")
-    public int device;
+    @Mixin
+    public BackendFlags backendFlags;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for data, initialization, order and directions (default: ${DEFAULT-VALUE})")
     public long seed;
@@ -93,24 +88,9 @@ public final class ExperimentOptions {
             throw new LfmException(e.getMessage());
         }
         if (batchSize != null) {
-            c.batchSize = parseBatch(batchSize);
+            c.batchSize = TrainOptions.parseBatch(batchSize);
         }
         return c.validate();
-    }
-
-    static int parseBatch(String s) {
-        if (s.equalsIgnoreCase("all") || s.equalsIgnoreCase("full")) {
-            return 0;
-        }
-        try {
-            int b = Integer.parseInt(s);
-            if (b < 1) {
-                throw new NumberFormatException();
-            }
-            return b;
-        } catch (NumberFormatException e) {
-            throw new LfmException("--batch-size must be a positive integer or 'all' (got '" + s + "')");
-        }
     }
 
     /**
@@ -118,9 +98,9 @@ public final class ExperimentOptions {
      * that same backend afresh for every trained model.
      */
     public Supplier<Backend> backends(PrintWriter log) {
-        BackendOptions opts = new BackendOptions(threads, device);
+        BackendOptions opts = backendFlags.options();
         String resolved;
-        try (Backend b = Backends.open(backend, opts, note -> log.println("note: " + note))) {
+        try (Backend b = Backends.open(backendFlags.backend, opts, note -> log.println("note: " + note))) {
             resolved = b.name();
             log.println("backend: " + b.name() + " (" + b.device() + ")");
         } catch (IllegalArgumentException e) {
