@@ -8,6 +8,7 @@ import dev.lfm.compute.Gradient;
 import dev.lfm.compute.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
+import dev.lfm.compute.Side;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
@@ -28,6 +29,8 @@ import java.util.SplittableRandom;
 public final class BackendVerifier {
     public static final double TOLERANCE = 1e-5;
     public static final double RMSE_TOLERANCE = 0.01;
+    /** An ALS half-sweep must leave ‖∂L/∂(solved side)‖∞ at most this fraction of what it was. */
+    public static final double ALS_TOLERANCE = 1e-4;
 
     /** One verified quantity. */
     public record Row(String check, double error, double tolerance) {
@@ -81,6 +84,12 @@ public final class BackendVerifier {
             for (OptimizerStep step : optimizers()) {
                 rows.add(new Row("step " + step.kind().name().toLowerCase() + sz, stepError(b, set, r, m, weighted, step),
                         TOLERANCE));
+            }
+            for (Objective obj : new Objective[] {uniform, weighted}) {
+                for (Side side : Side.values()) {
+                    rows.add(new Row("als " + side.name().toLowerCase() + " " + obj.regularization().name().toLowerCase()
+                            + sz, alsError(b, set, r, m, obj, side), ALS_TOLERANCE));
+                }
             }
         }
         rows.add(new Row("sgd epoch rule (2 ratings, k=33)", sgdRuleError(b), TOLERANCE));
@@ -251,6 +260,32 @@ public final class BackendVerifier {
             worst = Math.max(worst, d);
         }
         return worst / scale;
+    }
+
+    /**
+     * One ALS half-sweep from {@code m}: the solved rows must sit at the exact minimizer of L with
+     * the other side fixed, i.e. the reference gradient with respect to them (factors and biases)
+     * vanishes; measured as max|g_after| / max|g_before|.
+     */
+    private static double alsError(Backend b, RatingSet set, Ratings r, FactorModel m, Objective obj, Side side) {
+        b.setModel(m);
+        double[][] before = Reference.gradient(m, r, obj);
+        b.alsSweep(set, obj, side);
+        FactorModel got = new FactorModel(m.numUsers, m.numItems, m.rank, m.biases);
+        b.getModel(got);
+        double[][] after = Reference.gradient(got, r, obj);
+        int f = side == Side.USERS ? 0 : 1;
+        int bias = side == Side.USERS ? 2 : 3;
+        double e = Math.max(maxAbs(after[f]) / maxAbs(before[f]), maxAbs(after[bias]) / maxAbs(before[bias]));
+        return Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
+    }
+
+    private static double maxAbs(double[] a) {
+        double x = 0;
+        for (double v : a) {
+            x = Math.max(x, Math.abs(v));
+        }
+        return x;
     }
 
     private static double error(float[] a, float[] ref) {
