@@ -18,12 +18,26 @@ import org.junit.jupiter.api.Test;
  */
 class HalfStorageTest {
     private static PlantedProblem planted;
+    private static PlantedProblem tiny;
 
     private static synchronized PlantedProblem planted() {
         if (planted == null) {
             planted = PlantedProblem.generate(300, 200, 3, 0.3, 0.1, 42);
         }
         return planted;
+    }
+
+    /**
+     * Under 2·64 training ratings: an SGD epoch is one sequential stream (SgdKernels), so float runs
+     * are reproducible and the half run differs from them by rounding alone (on the larger problem,
+     * Hogwild races on a multi-core device already move float runs apart by ~2%).
+     */
+    private static synchronized PlantedProblem tiny() {
+        if (tiny == null) {
+            tiny = PlantedProblem.generate(20, 16, 3, 0.4, 0.1, 42);
+            assertThat(tiny.train().size()).isBetween(64, 127);
+        }
+        return tiny;
     }
 
     private static Backend open(boolean half) {
@@ -68,7 +82,7 @@ class HalfStorageTest {
     }
 
     private static FactorModel oneEpoch(Backend b, FactorModel start) {
-        RatingSet train = b.upload(planted().train());
+        RatingSet train = b.upload(tiny().train());
         b.setModel(start);
         b.sgdEpoch(train, ConvergencePlan.OBJECTIVE, 0.03f, 0.03f, 11);
         FactorModel out = start.copy();
@@ -78,7 +92,7 @@ class HalfStorageTest {
 
     @Test
     void oneEpochStaysCloseToTheFloatEpoch() {
-        FactorModel start = planted().initialModel(8, 5);
+        FactorModel start = tiny().initialModel(8, 5);
         FactorModel f;
         FactorModel h;
         try (Backend b = open(false)) {
@@ -88,11 +102,11 @@ class HalfStorageTest {
             assertThat(((GpuBackend) b).halfFactors()).isTrue();
             h = oneEpoch(b, start);
         }
-        PlantedProblem pp = planted();
+        PlantedProblem pp = tiny();
         double perUser = (double) pp.train().size() / pp.train().numUsers();
         double perItem = (double) pp.train().size() / pp.train().numItems();
-        assertThat(relative(f.p, start.p)).as("the epoch moved P").isGreaterThan(0.1);
-        // measured on PoCL: P 1.5e-3, Q 1.8e-3 (≈ 1% of the epoch's move), biases 3e-5
+        assertThat(relative(f.p, start.p)).as("the epoch moved P").isGreaterThan(0.02);
+        // measured on PoCL: P, Q 6e-4 (≈ 1% of the epoch's move) against bounds 1.4e-3, 1.5e-3
         assertThat(relative(h.p, f.p)).as("P half vs float").isLessThan(roundingWalk(perUser));
         assertThat(relative(h.q, f.q)).as("Q half vs float").isLessThan(roundingWalk(perItem));
         assertThat(relative(h.userBias, f.userBias)).as("b_u half vs float").isLessThan(2e-4);
@@ -121,7 +135,7 @@ class HalfStorageTest {
     /** A gradient step between epochs writes float P, Q: the next half epoch must start from them. */
     @Test
     void epochAfterAGradientStepStartsFromTheUpdatedFactors() {
-        PlantedProblem pp = planted();
+        PlantedProblem pp = tiny();
         FactorModel start = pp.initialModel(4, 3);
         FactorModel[] out = new FactorModel[2];
         for (int v = 0; v < 2; v++) {
