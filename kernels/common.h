@@ -13,6 +13,10 @@
  *   atomic_add_f    float += on global memory (CUDA atomicAdd; OpenCL 1.2 has no float atomics,
  *                   so a compare-and-swap loop on the float's bits)
  *   atomic_xchg_i, atomic_inc_i   int exchange / post-increment on global memory
+ *   half_t          an IEEE binary16 storage element (CUDA: its 16 bits; OpenCL: half, pointer use only)
+ *   load_half(p, j) float value of p[j];  store_half(p, j, v)  p[j] = v rounded to nearest even.
+ *                   Storage only: arithmetic stays float (OpenCL vload_half/vstore_half need no
+ *                   cl_khr_fp16).
  *
  * Index arithmetic that can pass 2^31 (row * k, positions) is done in `long` (64 bits in both
  * dialects on the 64-bit platforms supported). Rating counts and ids are `int`.
@@ -36,6 +40,19 @@ typedef unsigned int uint;
 #define atomic_add_f(p, v) atomicAdd((p), (v))
 #define atomic_xchg_i(p, v) atomicExch((p), (v))
 #define atomic_inc_i(p) atomicAdd((p), 1)
+/* binary16 as its 16 bits, converted by the PTX cvt instructions that cuda_fp16.h wraps: no header
+ * to include, so NVRTC without the toolkit's include folder compiles it too */
+typedef unsigned short half_t;
+static __device__ __forceinline__ float load_half(const half_t *p, long j) {
+    float f;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(p[j]));
+    return f;
+}
+static __device__ __forceinline__ void store_half(half_t *p, long j, float v) {
+    unsigned short h;
+    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(v));
+    p[j] = h;
+}
 
 #else /* OpenCL C 1.2 */
 
@@ -51,6 +68,9 @@ typedef unsigned int uint;
 #define SYNC() barrier(CLK_LOCAL_MEM_FENCE)
 #define atomic_xchg_i(p, v) atomic_xchg((p), (v))
 #define atomic_inc_i(p) atomic_inc(p)
+typedef half half_t;
+#define load_half(p, j) vload_half((size_t) (j), (p))
+#define store_half(p, j, v) vstore_half_rte((v), (size_t) (j), (p))
 
 DEVICE void atomic_add_f(volatile __global float *p, float v) {
     uint seen = as_uint(*p);

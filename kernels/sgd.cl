@@ -39,20 +39,42 @@ DEVICE uint permute(uint j, uint count, uint mask, uint shift, uint m0, uint a0,
     return x;
 }
 
-KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *users,
-                      const GLOBAL int *items, const GLOBAL float *values,
-                      const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
-                      GLOBAL float *P, GLOBAL float *Q, GLOBAL float *bu, GLOBAL float *bi,
-                      float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
-                      int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
-                      uint m1, uint a1, uint m2, uint a2) {
+/*
+ * The epoch body, shared by both storage variants. P, Q hold the factors as float (halfFactors = 0)
+ * or Ph, Qh as fp16 (halfFactors = 1; loads widen to float, stores round to nearest even); the
+ * other pair is unused. Each kernel passes a constant, so after inlining each variant is
+ * straight-line code with no storage branch. `red` is the OpenCL reduction scratch (unused on CUDA).
+ */
+DEVICE float ld_factor(const GLOBAL float *F, const GLOBAL half_t *H, long j, int halfFactors) {
+    return halfFactors ? load_half(H, j) : F[j];
+}
+
+DEVICE void st_factor(GLOBAL float *F, GLOBAL half_t *H, long j, float v, int halfFactors) {
+    if (halfFactors) {
+        store_half(H, j, v);
+    } else {
+        F[j] = v;
+    }
+}
+
+#ifdef __CUDACC__
+#define SGD_RED_PARAM float *red
+#else
+#define SGD_RED_PARAM __local float *red
+#endif
+
+DEVICE void sgd_run(int count, int perStream, int lanes, const GLOBAL int *users,
+                    const GLOBAL int *items, const GLOBAL float *values,
+                    const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
+                    GLOBAL float *P, GLOBAL float *Q, GLOBAL half_t *Ph, GLOBAL half_t *Qh,
+                    int halfFactors, GLOBAL float *bu, GLOBAL float *bi,
+                    float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
+                    int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
+                    uint m1, uint a1, uint m2, uint a2, SGD_RED_PARAM) {
     const int lid = local_id();
     const int lane = lid & (lanes - 1);
     const long stream = group_id() * (SGD_GROUP / lanes) + lid / lanes;
     const long begin = stream * perStream;
-#ifndef __CUDACC__
-    LOCAL float red[SGD_GROUP];
-#endif
     for (int t = 0; t < perStream; t++) {
         const long j = begin + t;
         const int active = j < count;
@@ -67,7 +89,8 @@ KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *use
             u = users[n];
             i = items[n];
             for (int c = lane; c < k; c += lanes) {
-                partial += P[(long) u * k + c] * Q[(long) i * k + c];
+                partial += ld_factor(P, Ph, (long) u * k + c, halfFactors)
+                        * ld_factor(Q, Qh, (long) i * k + c, halfFactors);
             }
             if (useBias && lane == 0) {
                 /* lane 0 alone reads and writes the biases, so lanes of a stream never race */
@@ -101,10 +124,10 @@ KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *use
             for (int c = lane; c < k; c += lanes) {
                 const long pu = (long) u * k + c;
                 const long qi = (long) i * k + c;
-                const float p = P[pu];
-                const float q = Q[qi];
-                P[pu] = p + lr * (e * q - lambda * wu * p);
-                Q[qi] = q + lr * (e * p - lambda * wi * q);
+                const float p = ld_factor(P, Ph, pu, halfFactors);
+                const float q = ld_factor(Q, Qh, qi, halfFactors);
+                st_factor(P, Ph, pu, p + lr * (e * q - lambda * wu * p), halfFactors);
+                st_factor(Q, Qh, qi, q + lr * (e * p - lambda * wi * q), halfFactors);
             }
             if (useBias && lane == 0) {
                 bu[u] = bU + lrBias * (e - lambdaBias * wu * bU);
@@ -112,4 +135,41 @@ KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *use
             }
         }
     }
+}
+
+KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *users,
+                      const GLOBAL int *items, const GLOBAL float *values,
+                      const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
+                      GLOBAL float *P, GLOBAL float *Q, GLOBAL float *bu, GLOBAL float *bi,
+                      float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
+                      int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
+                      uint m1, uint a1, uint m2, uint a2) {
+#ifdef __CUDACC__
+    float *red = 0;
+#else
+    LOCAL float red[SGD_GROUP];
+#endif
+    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, P, Q, 0, 0, 0, bu, bi,
+            mu, k, lr, lrBias, lambda, lambdaBias, weighted, useBias, mask, shift, m0, a0, m1, a1, m2, a2, red);
+}
+
+/*
+ * sgd_epoch with P and Q stored as fp16 (cuMF_SGD's half-precision option): the same update in
+ * float arithmetic, each factor widened on load and rounded to nearest even on store, so an
+ * update moves 4·k·2 bytes of factors instead of 4·k·4. Biases stay float.
+ */
+KERNEL void sgd_epoch_half(int count, int perStream, int lanes, const GLOBAL int *users,
+                           const GLOBAL int *items, const GLOBAL float *values,
+                           const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
+                           GLOBAL half_t *Ph, GLOBAL half_t *Qh, GLOBAL float *bu, GLOBAL float *bi,
+                           float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
+                           int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
+                           uint m1, uint a1, uint m2, uint a2) {
+#ifdef __CUDACC__
+    float *red = 0;
+#else
+    LOCAL float red[SGD_GROUP];
+#endif
+    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, 0, 0, Ph, Qh, 1, bu, bi,
+            mu, k, lr, lrBias, lambda, lambdaBias, weighted, useBias, mask, shift, m0, a0, m1, a1, m2, a2, red);
 }

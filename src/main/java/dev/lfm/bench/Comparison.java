@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>Traffic model (DESIGN.md, "Performance model"): one rating update reads and writes p_u and
  * q_i, 4·k elements of {@link #BYTES_PER_ELEMENT} bytes, plus one {@link #RATING_RECORD_BYTES}-byte
- * rating record (user, item, value): bytes/update = 4·k·4 + 12 for float32 factors. Effective
+ * rating record (user, item, value): bytes/update = 4·k·4 + 12 for float32 factors, 4·k·2 + 12
+ * for a GPU backend storing them as fp16 ({@link #HALF_BYTES_PER_ELEMENT}). Effective
  * GB/s = updates/s × bytes/update / 10⁹. It is a normalized figure for comparing backends, not
  * a measured one: a backend that keeps p_u in registers across a user's ratings (the CPU one
  * does) moves less.
@@ -20,6 +21,8 @@ import java.util.List;
 public final class Comparison {
     /** Bytes of one factor element (float32 on every backend). */
     public static final int BYTES_PER_ELEMENT = 4;
+    /** Bytes of one factor element stored as fp16 (GPU backends' half-precision option). */
+    public static final int HALF_BYTES_PER_ELEMENT = 2;
     /** Bytes of one rating record: int user, int item, float value. */
     public static final int RATING_RECORD_BYTES = 12;
 
@@ -33,7 +36,12 @@ public final class Comparison {
 
     /** Effective GB/s (10⁹ bytes) of {@code updatesPerSecond} updates at rank k, float32. */
     public static double effectiveGbPerSecond(double updatesPerSecond, int k) {
-        return updatesPerSecond * bytesPerUpdate(k, BYTES_PER_ELEMENT) / 1e9;
+        return effectiveGbPerSecond(updatesPerSecond, k, BYTES_PER_ELEMENT);
+    }
+
+    /** Effective GB/s of {@code updatesPerSecond} updates at rank k, factor elements of the given size. */
+    public static double effectiveGbPerSecond(double updatesPerSecond, int k, int bytesPerElement) {
+        return updatesPerSecond * bytesPerUpdate(k, bytesPerElement) / 1e9;
     }
 
     /**
@@ -46,14 +54,23 @@ public final class Comparison {
      * @param speedup CPU seconds per epoch / this backend's (NaN when the CPU was not run)
      * @param testRmse final test RMSE (NaN without a test set)
      * @param rmseDiff testRmse − the CPU's (NaN when the CPU was not run)
+     * @param halfFactors whether P and Q were stored as fp16 during SGD epochs
      */
     public record Row(String backend, String device, int threads, int timedEpochs, double secondsPerEpoch,
                       double updatesPerSecond, double gbPerSecond, double speedup, double testRmse,
-                      double rmseDiff) {
+                      double rmseDiff, boolean halfFactors) {
+        /** "fp16" or "fp32": the factor storage. */
+        public String factors() {
+            return halfFactors ? "fp16" : "fp32";
+        }
     }
 
-    /** A backend's raw outcome before it is compared. */
-    public record Measured(String backend, String device, int threads, TrainingResult result) {
+    /** A backend's raw outcome before it is compared; {@code halfFactors}: P, Q stored as fp16. */
+    public record Measured(String backend, String device, int threads, TrainingResult result, boolean halfFactors) {
+        /** A run with float factors. */
+        public Measured(String backend, String device, int threads, TrainingResult result) {
+            this(backend, device, threads, result, false);
+        }
     }
 
     /** Mean seconds per epoch over the epochs after the first {@code warmup}. */
@@ -75,7 +92,8 @@ public final class Comparison {
      * the row named "cpu", if any, is the reference for speedup and RMSE difference.
      */
     public static List<Row> rows(List<Measured> measured, int k, int warmup) {
-        Measured cpu = measured.stream().filter(m -> "cpu".equals(m.backend())).findFirst().orElse(null);
+        Measured cpu = measured.stream().filter(m -> "cpu".equals(m.backend()) && !m.halfFactors()).findFirst()
+                .orElse(null);
         double cpuSeconds = cpu == null ? Double.NaN : secondsPerEpoch(cpu.result().history(), warmup);
         double cpuRmse = cpu == null ? Double.NaN : cpu.result().last().testRmse();
         List<Row> rows = new ArrayList<>();
@@ -86,8 +104,9 @@ public final class Comparison {
             double spe = secondsPerEpoch(r.history(), warmup);
             double ups = updatesPerEpoch / spe;
             double rmse = r.last().testRmse();
+            int bytes = m.halfFactors() ? HALF_BYTES_PER_ELEMENT : BYTES_PER_ELEMENT;
             rows.add(new Row(m.backend(), m.device(), m.threads(), epochs - warmup, spe, ups,
-                    effectiveGbPerSecond(ups, k), cpuSeconds / spe, rmse, rmse - cpuRmse));
+                    effectiveGbPerSecond(ups, k, bytes), cpuSeconds / spe, rmse, rmse - cpuRmse, m.halfFactors()));
         }
         return rows;
     }

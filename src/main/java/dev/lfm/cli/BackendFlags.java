@@ -17,11 +17,30 @@ public final class BackendFlags {
     @Option(names = "--device", defaultValue = "-1", description = "Device index for opencl/cuda as listed by 'lfm devices' (-1 = first GPU) (default: ${DEFAULT-VALUE})")
     public int device;
 
+    @Option(names = "--factor-storage", defaultValue = "float", paramLabel = "float|half",
+            description = "Storage of P and Q during SGD epochs on opencl/cuda: float, or half (fp16, float arithmetic) (default: ${DEFAULT-VALUE})")
+    public String factorStorage;
+
     public BackendOptions options() {
         if (threads < 0) {
             throw new dev.lfm.LfmException("--threads must be >= 0 (got " + threads + ")");
         }
-        return new BackendOptions(threads, device);
+        boolean half = halfFactors(factorStorage);
+        if (half && "cpu".equalsIgnoreCase(backend)) {
+            throw new dev.lfm.LfmException(BackendOptions.HALF_IS_GPU_ONLY);
+        }
+        return new BackendOptions(threads, device, half);
+    }
+
+    /** Parses a {@code --factor-storage} value: true for half, false for float. */
+    static boolean halfFactors(String storage) {
+        if ("half".equalsIgnoreCase(storage)) {
+            return true;
+        }
+        if (storage == null || "float".equalsIgnoreCase(storage)) {
+            return false;
+        }
+        throw new dev.lfm.LfmException("--factor-storage must be float or half (got '" + storage + "')");
     }
 
     /** Opens the chosen backend; skipped backends under auto are noted on {@code log}. */

@@ -40,12 +40,15 @@ import picocli.CommandLine.Spec;
  * {@code lfm compare}: the same training (data, seed, hyper-parameters, epochs) on each
  * available backend, then one table: seconds per epoch, updates/s, effective GB/s (traffic model
  * in {@link Comparison}), speedup against the CPU backend of the same run, final test RMSE and its
- * difference from the CPU's. The first {@code --warmup} epochs are trained but not timed.
+ * difference from the CPU's. The first {@code --warmup} epochs are trained but not timed. With
+ * {@code --factor-storage half} each GPU backend is trained twice, with float and with fp16 P and Q,
+ * so the RMSE cost of half storage sits beside its speed.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the same problem on each backend and compare speed and accuracy.",
             "The first --warmup epochs are trained but excluded from the timing. Effective GB/s uses "
-                    + "bytes/update = 4*k*4 + 12 (p_u and q_i read and written as float32, one 12-byte rating record)."})
+                    + "bytes/update = 4*k*b + 12 (p_u and q_i read and written, b = 4 bytes as float32 or 2 as fp16, "
+                    + "one 12-byte rating record)."})
 public final class CompareCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
@@ -59,6 +62,11 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "-1", description = "GPU device index (-1 = first GPU).")
     int device;
+
+    @Option(names = "--factor-storage", defaultValue = "float", paramLabel = "float|half",
+            description = "half: also train each GPU backend with P and Q stored as fp16 during SGD epochs (a second row; "
+                    + "plain SGD only) (default: ${DEFAULT-VALUE}).")
+    String factorStorage;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for data, initialization and order (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -128,6 +136,10 @@ public final class CompareCommand implements Callable<Integer> {
         c.seed = seed;
         c.batchSize = parseBatch(batchSize);
         c.validate();
+        if (BackendFlags.halfFactors(factorStorage) && !c.isPlainSgd()) {
+            throw new LfmException("--factor-storage half applies to SGD epochs (--algorithm sgd --batch-size 1 "
+                    + "--optimizer sgd)");
+        }
         if (warmup < 0 || warmup >= epochs) {
             throw new LfmException("--warmup must be >= 0 and below --epochs (got " + warmup + " of " + epochs + ")");
         }
@@ -166,18 +178,21 @@ public final class CompareCommand implements Callable<Integer> {
                 skip(out, skipped, name, why);
                 continue;
             }
-            Backend backend;
-            try {
-                backend = provider.open(new BackendOptions(threads, device));
-            } catch (BackendUnavailableException e) {
-                skip(out, skipped, name, e.getMessage());
-                continue;
-            }
-            try (backend) {
-                out.printf("%s: training on %s ...%n", name, backend.device());
-                out.flush();
-                TrainingResult r = new Trainer(config, null).train(backend, ds.train(), ds.validation(), ds.test());
-                measured.add(new Comparison.Measured(backend.name(), backend.device(), backend.threads(), r));
+            boolean both = BackendFlags.halfFactors(factorStorage) && !"cpu".equals(name);
+            for (boolean half : both ? new boolean[] {false, true} : new boolean[] {false}) {
+                Backend backend;
+                try {
+                    backend = provider.open(new BackendOptions(threads, device, half));
+                } catch (BackendUnavailableException e) {
+                    skip(out, skipped, name, e.getMessage());
+                    break;
+                }
+                try (backend) {
+                    out.printf("%s%s: training on %s ...%n", name, half ? " (fp16 factors)" : "", backend.device());
+                    out.flush();
+                    TrainingResult r = new Trainer(config, null).train(backend, ds.train(), ds.validation(), ds.test());
+                    measured.add(new Comparison.Measured(backend.name(), backend.device(), backend.threads(), r, half));
+                }
             }
         }
         if (measured.isEmpty()) {
@@ -206,16 +221,30 @@ public final class CompareCommand implements Callable<Integer> {
     /** The console table; NaN cells print as "-". */
     static String table(List<Comparison.Row> rows, int warmup) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-8s %-44s %7s %10s %12s %8s %8s %10s %11s%n", "backend", "device",
-                "threads", "s/epoch", "updates/s", "GB/s", "speedup", "test RMSE", "RMSE-cpu"));
+        sb.append(String.format(Locale.ROOT, "%-8s %-44s %7s %7s %10s %12s %8s %8s %10s %11s%n", "backend", "device",
+                "threads", "factors", "s/epoch", "updates/s", "GB/s", "speedup", "test RMSE", "RMSE-cpu"));
         for (Comparison.Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-8s %-44s %7d %10s %12s %8s %8s %10s %11s%n", r.backend(),
-                    clip(r.device(), 44), r.threads(), num("%.4f", r.secondsPerEpoch()),
+            sb.append(String.format(Locale.ROOT, "%-8s %-44s %7d %7s %10s %12s %8s %8s %10s %11s%n", r.backend(),
+                    clip(r.device(), 44), r.threads(), r.factors(), num("%.4f", r.secondsPerEpoch()),
                     num("%.4g", r.updatesPerSecond()), num("%.2f", r.gbPerSecond()), num("%.2fx", r.speedup()),
                     num("%.5f", r.testRmse()), num("%+.5f", r.rmseDiff())));
         }
+        for (Comparison.Row h : rows) {
+            if (!h.halfFactors()) {
+                continue;
+            }
+            for (Comparison.Row f : rows) {
+                if (!f.halfFactors() && f.backend().equals(h.backend()) && f.device().equals(h.device())) {
+                    sb.append(String.format(Locale.ROOT, "%s fp16 vs fp32: test RMSE %s (%s), %s the updates/s%n",
+                            h.backend(), num("%+.5f", h.testRmse() - f.testRmse()),
+                            num("%+.3f%%", 100 * (h.testRmse() / f.testRmse() - 1)),
+                            num("%.2fx", h.updatesPerSecond() / f.updatesPerSecond())));
+                    break;
+                }
+            }
+        }
         sb.append(String.format(Locale.ROOT, "timing: mean of epochs %d.. (the first %d excluded as warm-up); "
-                + "GB/s = updates/s x (4*k*4 + 12) bytes / 1e9%n", warmup + 1, warmup));
+                + "GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", warmup + 1, warmup));
         return sb.toString();
     }
 
@@ -249,12 +278,15 @@ public final class CompareCommand implements Callable<Integer> {
         root.put("training", training);
         root.put("bytes_per_update", Comparison.bytesPerUpdate(config.rank, Comparison.BYTES_PER_ELEMENT));
         root.put("bytes_per_update_formula", "4*k*4 + 12");
+        root.put("bytes_per_update_half", Comparison.bytesPerUpdate(config.rank, Comparison.HALF_BYTES_PER_ELEMENT));
+        root.put("bytes_per_update_half_formula", "4*k*2 + 12");
         List<Map<String, Object>> list = new ArrayList<>();
         for (Comparison.Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("backend", r.backend());
             m.put("device", r.device());
             m.put("threads", r.threads());
+            m.put("factor_storage", r.halfFactors() ? "half" : "float");
             m.put("timed_epochs", r.timedEpochs());
             m.put("seconds_per_epoch", json(r.secondsPerEpoch()));
             m.put("updates_per_second", json(r.updatesPerSecond()));
@@ -278,7 +310,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         for (Comparison.Row r : rows) {
-            names.add(r.backend() + " (" + r.threads() + ")");
+            names.add(r.backend() + " (" + r.threads() + ")" + (r.halfFactors() ? " fp16" : ""));
             values.add(r.updatesPerSecond() / 1e6);
         }
         c.addSeries("updates/s", names, values);

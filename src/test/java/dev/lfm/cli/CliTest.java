@@ -129,6 +129,16 @@ class CliTest {
     }
 
     @Test
+    void halfFactorStorageIsAGpuOption() {
+        assertThat(oneLineError(lfm("train", "--backend", "cpu", "--factor-storage", "half", "--synthetic", "small")))
+                .endsWith("half-precision factor storage is a GPU option (opencl, cuda)");
+        assertThat(oneLineError(lfm("train", "--factor-storage", "double", "--synthetic", "small")))
+                .contains("--factor-storage must be float or half");
+        assertThat(oneLineError(lfm("compare", "--factor-storage", "half", "--algorithm", "als", "--synthetic", "small")))
+                .contains("--factor-storage half applies to SGD epochs");
+    }
+
+    @Test
     void divergenceStopsWithAdvice() {
         Run r = lfm("train", "--synthetic", "small", "--lr", "40", "--epochs", "5", "-q", "--backend", "cpu");
         assertThat(oneLineError(r)).contains("diverged at epoch").contains("lower the learning rate");

@@ -79,6 +79,46 @@ class CompareCommandTest {
         assertThat(CompareCommand.table(rows, 1)).contains("opencl").contains(" - ");
     }
 
+    @Test
+    void halfRowsCountTwoBytesPerFactorAndSitBesideTheFloatRow() {
+        List<Comparison.Row> rows = Comparison.rows(List.of(
+                new Comparison.Measured("cpu", "x86", 2, result("cpu", 1_000_000, 0.90, 1, 1)),
+                new Comparison.Measured("opencl", "gpu", 8, result("opencl", 1_000_000, 0.90, 0.1, 0.1)),
+                new Comparison.Measured("opencl", "gpu", 8, result("opencl", 1_000_000, 0.909, 0.1, 0.05), true)),
+                32, 1);
+        assertThat(rows.get(1).factors()).isEqualTo("fp32");
+        assertThat(rows.get(1).gbPerSecond()).isCloseTo(10e6 * (4 * 32 * 4 + 12) / 1e9, within(1e-9));
+        assertThat(rows.get(2).factors()).isEqualTo("fp16");
+        assertThat(rows.get(2).gbPerSecond()).isCloseTo(20e6 * (4 * 32 * 2 + 12) / 1e9, within(1e-9));
+        assertThat(rows.get(2).rmseDiff()).isCloseTo(0.009, within(1e-12));
+        assertThat(CompareCommand.table(rows, 1))
+                .contains("fp16")
+                .contains("opencl fp16 vs fp32: test RMSE +0.00900 (+1.000%), 2.00x the updates/s");
+    }
+
+    @Test
+    void factorStorageHalfTrainsEachGpuBackendTwice(@TempDir Path dir) throws Exception {
+        String why = dev.lfm.compute.Backends.provider("opencl").unavailableReason();
+        if (why != null && !"1".equals(System.getenv("LFM_REQUIRE_OPENCL"))) {
+            org.junit.jupiter.api.Assumptions.abort("opencl not available: " + why);
+        }
+        CompareCommand cmd = new CompareCommand();
+        Path report = dir.resolve("compare.json");
+        new CommandLine(cmd).parseArgs("--backends", "cpu,opencl", "--factor-storage", "half", "-k", "16",
+                "--epochs", "4", "--report", report.toString());
+        StringWriter sw = new StringWriter();
+        List<Comparison.Row> rows = cmd.compare(small(), cmd.config(), new PrintWriter(sw));
+        assertThat(rows).extracting(r -> r.backend() + " " + r.factors())
+                .containsExactly("cpu fp32", "opencl fp32", "opencl fp16");
+        Comparison.Row f = rows.get(1);
+        Comparison.Row h = rows.get(2);
+        assertThat(h.testRmse()).isCloseTo(f.testRmse(), org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(sw.toString()).contains("opencl fp16 vs fp32: test RMSE");
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.get("bytes_per_update_half").asLong()).isEqualTo(4 * 16 * 2 + 12);
+        assertThat(json.get("backends").get(2).get("factor_storage").asText()).isEqualTo("half");
+    }
+
     private static Dataset small() {
         Ratings all = SyntheticProblem.generate(400, 150, 12000, 4, 0.1, 5);
         int n = all.size();

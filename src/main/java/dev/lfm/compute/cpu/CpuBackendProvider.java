@@ -1,5 +1,6 @@
 package dev.lfm.compute.cpu;
 
+import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.BackendProvider;
@@ -26,6 +27,9 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(BackendOptions options) {
+        if (options.halfFactors()) {
+            throw new LfmException(BackendOptions.HALF_IS_GPU_ONLY);
+        }
         return new CpuBackend(options.resolvedThreads());
     }
 }

@@ -151,6 +151,6 @@ public final class CudaBackendProvider implements BackendProvider {
         } catch (CudaCallException e) {
             throw new BackendUnavailableException("cuda device " + index + " cannot be opened: " + e.getMessage(), e);
         }
-        return new GpuBackend(acc);
+        return new GpuBackend(acc, options.halfFactors());
     }
 }

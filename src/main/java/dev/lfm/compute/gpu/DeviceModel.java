@@ -3,7 +3,10 @@ package dev.lfm.compute.gpu;
 import dev.lfm.compute.gpu.Accelerator.Buffer;
 import dev.lfm.model.FactorModel;
 
-/** The model's parameters resident on a device (P, Q row-major with {@code rank} columns). */
+/**
+ * The model's parameters resident on a device (P, Q row-major with {@code rank} columns), and,
+ * for half-precision SGD epochs, fp16 copies of P and Q ({@link #ensureHalf}).
+ */
 final class DeviceModel {
     final int numUsers;
     final int numItems;
@@ -16,6 +19,9 @@ final class DeviceModel {
     final Buffer q;
     final Buffer bu;
     final Buffer bi;
+    /** fp16 copies of P and Q (2 bytes an element); null until {@link #ensureHalf}. */
+    Buffer pHalf;
+    Buffer qHalf;
 
     DeviceModel(Accelerator acc, FactorModel m) {
         numUsers = m.numUsers;
@@ -55,7 +61,27 @@ final class DeviceModel {
         into.maxRating = maxRating;
     }
 
+    /** Allocates the fp16 copies of P and Q if absent; their contents are then undefined. */
+    void ensureHalf(Accelerator acc) {
+        if (pHalf == null) {
+            pHalf = acc.alloc(Math.max(4L, (long) numUsers * rank * 2));
+            qHalf = acc.alloc(Math.max(4L, (long) numItems * rank * 2));
+        }
+    }
+
+    long pElements() {
+        return (long) numUsers * rank;
+    }
+
+    long qElements() {
+        return (long) numItems * rank;
+    }
+
     void close() {
+        if (pHalf != null) {
+            pHalf.close();
+            qHalf.close();
+        }
         p.close();
         q.close();
         bu.close();

@@ -35,11 +35,20 @@ import java.util.SplittableRandom;
  *       solved on the device by LDLᵀ, one work-group per row ({@link AlsKernels}); parameters
  *       stay on the device.
  * </ul>
+ *
+ * <p>Half-precision factor storage ({@link #GpuBackend(Accelerator, boolean)}, cuMF_SGD's option):
+ * SGD epochs read and write fp16 copies of P and Q (arithmetic stays float; an update moves
+ * 4·k·2 bytes of factors instead of 4·k·4). After each epoch the copies are widened into the
+ * float P and Q, which every other kernel (loss, evaluation, gradients, ALS) and {@link #getModel}
+ * use unchanged; the float values then equal the fp16 ones exactly, so the next epoch needs no
+ * conversion. {@link #setModel}, {@link #gradientStep} and {@link #alsSweep} write the float
+ * P and Q and mark the copies stale; they are rounded afresh before the next epoch. The
+ * conversions cost O((m + n)·k) per epoch against the epoch's O(|R|·k).
  */
 public final class GpuBackend implements Backend {
     /** Kernel files compiled into the one program (after common.h). */
     public static final List<String> FILES = List.of(PredictKernels.FILE, ReduceKernels.FILE, GradientKernels.FILE,
-            OptimizerKernels.FILE, SgdKernels.FILE, AlsKernels.FILE);
+            OptimizerKernels.FILE, SgdKernels.FILE, AlsKernels.FILE, ConvertKernels.FILE);
 
     private final Accelerator acc;
     private final PredictKernels predict;
@@ -48,6 +57,10 @@ public final class GpuBackend implements Backend {
     private final OptimizerKernels optimizer;
     private final SgdKernels sgd;
     private final AlsKernels als;
+    private final ConvertKernels convert;
+    private final boolean halfFactors;
+    /** Whether the fp16 copies of P and Q differ from the float ones (half storage only). */
+    private boolean halfStale = true;
     private final List<GpuRatingSet> sets = new ArrayList<>();
     private DeviceModel m;
     private Accumulators acc0;
@@ -65,9 +78,18 @@ public final class GpuBackend implements Backend {
     private boolean closed;
     private int sgdLanes;
 
-    /** Builds the kernels on {@code accelerator}; the backend owns and closes it. */
+    /** Builds the kernels on {@code accelerator}, factors stored as float; the backend owns and closes it. */
     public GpuBackend(Accelerator accelerator) {
+        this(accelerator, false);
+    }
+
+    /**
+     * Builds the kernels on {@code accelerator}; the backend owns and closes it. With
+     * {@code halfFactors}, SGD epochs store P and Q as fp16 (see the class comment).
+     */
+    public GpuBackend(Accelerator accelerator, boolean halfFactors) {
         this.acc = accelerator;
+        this.halfFactors = halfFactors;
         try {
             Accelerator.Program program = acc.build(FILES);
             predict = new PredictKernels(acc, program);
@@ -76,6 +98,7 @@ public final class GpuBackend implements Backend {
             optimizer = new OptimizerKernels(acc, program);
             sgd = new SgdKernels(acc, program);
             als = new AlsKernels(acc, program);
+            convert = new ConvertKernels(acc, program);
         } catch (RuntimeException | Error e) {
             acc.close();
             throw e;
@@ -95,6 +118,11 @@ public final class GpuBackend implements Backend {
     @Override
     public int threads() {
         return acc.computeUnits();
+    }
+
+    /** Whether SGD epochs store P and Q as fp16. */
+    public boolean halfFactors() {
+        return halfFactors;
     }
 
     /** Chooses the full-batch scatter method (segments or atomics); for measurements and tests. */
@@ -146,6 +174,7 @@ public final class GpuBackend implements Backend {
             acc0 = new Accumulators(acc, m);
         }
         m.upload(acc, model);
+        halfStale = true;
         for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi}) {
             if (b != null) {
                 acc.fill(b, 0);
@@ -228,8 +257,24 @@ public final class GpuBackend implements Backend {
     public void sgdEpoch(RatingSet train, Objective obj, float lr, float lrBias, long seed) {
         requireModel();
         GpuRatingSet s = dev(train);
-        sgd.epoch(s, m, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
+        Buffer p = m.p;
+        Buffer q = m.q;
+        if (halfFactors) {
+            m.ensureHalf(acc);
+            if (halfStale) {
+                convert.toHalf(m.p, m.pHalf, m.pElements());
+                convert.toHalf(m.q, m.qHalf, m.qElements());
+                halfStale = false;
+            }
+            p = m.pHalf;
+            q = m.qHalf;
+        }
+        sgd.epoch(s, m, p, q, halfFactors, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases, seed, sgdLanes);
+        if (halfFactors) {
+            convert.toFloat(m.pHalf, m.p, m.pElements());
+            convert.toFloat(m.qHalf, m.q, m.qElements());
+        }
         acc.finish();
     }
 
@@ -324,6 +369,7 @@ public final class GpuBackend implements Backend {
         }
         Touched t = accumulate(s, from, to, obj);
         ensureState(step.kind());
+        halfStale = true;
         boolean useBias = obj.biases() && m.biases;
         optimizer.step(step, t.boundUsers(), t.users(), t.counts(), 0, m.rank, useBias,
                 new OptimizerKernels.Side(m.p, acc0.gP, m.bu, acc0.gBu, m1P, m1Bu, m2P, m2Bu, acc0.markU));
@@ -366,6 +412,7 @@ public final class GpuBackend implements Backend {
     public void alsSweep(RatingSet train, Objective obj, Side side) {
         requireModel();
         GpuRatingSet s = dev(train);
+        halfStale = true;
         als.sweep(s, m, side, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases);
         acc.finish();

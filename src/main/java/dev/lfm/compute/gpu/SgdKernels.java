@@ -1,13 +1,18 @@
 package dev.lfm.compute.gpu;
 
+import dev.lfm.compute.gpu.Accelerator.Buffer;
 import dev.lfm.compute.gpu.Accelerator.Kernel;
 import dev.lfm.compute.gpu.Accelerator.Program;
 import java.util.SplittableRandom;
 
-/** The lock-free SGD epoch of {@code kernels/sgd.cl} (batch-Hogwild over a seeded permutation). */
+/**
+ * The lock-free SGD epoch of {@code kernels/sgd.cl} (batch-Hogwild over a seeded permutation),
+ * with P and Q stored as float ({@link #SGD_EPOCH}) or as fp16 ({@link #SGD_EPOCH_HALF}).
+ */
 public final class SgdKernels {
     public static final String FILE = "sgd.cl";
     public static final String SGD_EPOCH = "sgd_epoch";
+    public static final String SGD_EPOCH_HALF = "sgd_epoch_half";
     /** SGD_GROUP of sgd.cl: work-items per work-group. */
     public static final int GROUP = 128;
     /** A stream walks at least this many ratings (fewer, longer streams on small sets). */
@@ -17,10 +22,12 @@ public final class SgdKernels {
 
     private final Accelerator acc;
     private final Kernel epoch;
+    private final Kernel epochHalf;
 
     SgdKernels(Accelerator acc, Program program) {
         this.acc = acc;
         this.epoch = acc.kernel(program, SGD_EPOCH);
+        this.epochHalf = acc.kernel(program, SGD_EPOCH_HALF);
     }
 
     /**
@@ -39,8 +46,11 @@ public final class SgdKernels {
      * perStream = ⌈count / streams⌉ consecutive positions of the permutation; groups =
      * ⌈streams / (GROUP/lanes)⌉ (surplus lane groups of the last one idle). A set of fewer than
      * 2·MIN_PER_STREAM ratings is therefore one sequential stream.
+     *
+     * <p>{@code p}, {@code q}: the factor buffers the epoch reads and writes, float ({@code m.p},
+     * {@code m.q}) or, when {@code half}, the model's fp16 copies.
      */
-    void epoch(GpuRatingSet s, DeviceModel m, float lr, float lrBias, float lambda, float lambdaBias,
+    void epoch(GpuRatingSet s, DeviceModel m, Buffer p, Buffer q, boolean half, float lr, float lrBias, float lambda, float lambdaBias,
                boolean weighted, boolean useBias, long seed, int forcedLanes) {
         int count = s.size();
         if (count == 0) {
@@ -63,8 +73,8 @@ public final class SgdKernels {
         int a1 = rnd.nextInt();
         int m2 = rnd.nextInt() | 1;
         int a2 = rnd.nextInt();
-        acc.launch(epoch, groups * GROUP, GROUP, count, perStream, lanes, s.users, s.items, s.values, s.userCounts,
-                s.itemCounts, m.p, m.q, m.bu, m.bi, m.mu, m.rank, lr, lrBias, lambda, lambdaBias, weighted ? 1 : 0,
+        acc.launch(half ? epochHalf : epoch, groups * GROUP, GROUP, count, perStream, lanes, s.users, s.items, s.values, s.userCounts,
+                s.itemCounts, p, q, m.bu, m.bi, m.mu, m.rank, lr, lrBias, lambda, lambdaBias, weighted ? 1 : 0,
                 useBias ? 1 : 0, mask, shift, m0, a0, m1, a1, m2, a2);
     }
 }

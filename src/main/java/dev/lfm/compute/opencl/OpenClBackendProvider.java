@@ -158,7 +158,7 @@ public final class OpenClBackendProvider implements BackendProvider {
                     + stringFor_errorCode(e.getStatus()), e);
         }
         warnWithoutSignalChaining();
-        return new GpuBackend(acc);
+        return new GpuBackend(acc, options.halfFactors());
     }
 
     private static boolean warned;
