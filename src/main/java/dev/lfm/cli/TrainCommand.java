@@ -60,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = train.toConfig(seed);
+        if (BackendFlags.halfFactors(backend.factorStorage) && !config.isPlainSgd()) {
+            throw new dev.lfm.LfmException("--factor-storage half applies to per-rating SGD epochs only "
+                    + "(--batch-size 1, --optimizer sgd); " + config.describeAlgorithm() + " keeps float32 factors");
+        }
         try (Backend b = backend.open(err)) {
             Dataset ds = data.load(seed, err);
             out.println("data: " + ds.description());
