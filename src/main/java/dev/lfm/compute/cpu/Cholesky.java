@@ -1,8 +1,32 @@
 package dev.lfm.compute.cpu;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /** Dense Cholesky factorization and solve for small symmetric positive (semi)definite systems. */
 final class Cholesky {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private Cholesky() {
+    }
+
+    /** Σ_{t<n} x[xo+t]·y[yo+t], vectorized. */
+    static double dot(double[] x, int xo, double[] y, int yo, int n) {
+        int t = 0;
+        double s = 0;
+        int bound = D.loopBound(n);
+        if (bound > 0) {
+            DoubleVector acc = DoubleVector.zero(D);
+            for (; t < bound; t += D.length()) {
+                acc = DoubleVector.fromArray(D, x, xo + t).fma(DoubleVector.fromArray(D, y, yo + t), acc);
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; t < n; t++) {
+            s += x[xo + t] * y[yo + t];
+        }
+        return s;
     }
 
     /**
@@ -13,10 +37,7 @@ final class Cholesky {
     static void solveInPlace(double[] a, double[] b, int d) {
         for (int j = 0; j < d; j++) {
             int jo = j * d;
-            double s = a[jo + j];
-            for (int t = 0; t < j; t++) {
-                s -= a[jo + t] * a[jo + t];
-            }
+            double s = a[jo + j] - dot(a, jo, a, jo, j);
             if (!(s > 1e-12)) {
                 s = Math.max(s, 0) + 1e-9;
             }
@@ -24,21 +45,13 @@ final class Cholesky {
             a[jo + j] = l;
             for (int r = j + 1; r < d; r++) {
                 int ro = r * d;
-                double v = a[ro + j];
-                for (int t = 0; t < j; t++) {
-                    v -= a[ro + t] * a[jo + t];
-                }
-                a[ro + j] = v / l;
+                a[ro + j] = (a[ro + j] - dot(a, ro, a, jo, j)) / l;
             }
         }
         // forward: L y = b
         for (int r = 0; r < d; r++) {
-            double v = b[r];
             int ro = r * d;
-            for (int t = 0; t < r; t++) {
-                v -= a[ro + t] * b[t];
-            }
-            b[r] = v / a[ro + r];
+            b[r] = (b[r] - dot(a, ro, b, 0, r)) / a[ro + r];
         }
         // backward: Lᵀ x = y
         for (int r = d - 1; r >= 0; r--) {

@@ -3,6 +3,8 @@ package dev.lfm.compute.cpu;
 import dev.lfm.compute.Side;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One ALS half-sweep on the CPU. For each row x (say user u) with the other side fixed, the
@@ -18,6 +20,8 @@ import dev.lfm.objective.Objective;
  * per-row allocation. Rows without ratings are set to zero.
  */
 final class CpuAls {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private CpuAls() {
     }
 
@@ -59,11 +63,20 @@ final class CpuAls {
                         z[k] = 1;
                         target -= yb[o];
                     }
-                    // lower triangle of Σ z zᵀ
+                    // lower triangle of Σ z zᵀ (row r: a[r][0..r] += z_r · z[0..r]), vectorized
                     for (int r = 0; r < d; r++) {
                         double zr = z[r];
                         int ro = r * d;
-                        for (int s = 0; s <= r; s++) {
+                        int s = 0;
+                        int bound = D.loopBound(r + 1);
+                        if (bound > 0) {
+                            DoubleVector vr = DoubleVector.broadcast(D, zr);
+                            for (; s < bound; s += D.length()) {
+                                DoubleVector.fromArray(D, z, s).fma(vr, DoubleVector.fromArray(D, a, ro + s))
+                                        .intoArray(a, ro + s);
+                            }
+                        }
+                        for (; s <= r; s++) {
                             a[ro + s] += zr * z[s];
                         }
                         b[r] += target * zr;
