@@ -5,15 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -22,35 +17,18 @@ import org.openjdk.jmh.infra.Blackhole;
  * build and Cholesky solve per row. Default size is 1M ratings (a 20M sweep at k = 128 takes
  * minutes on two cores); raise it with {@code -p size=20000000}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx12g"})
-public class AlsSweepBenchmark {
-    @Param({"cpu", "opencl", "cuda"})
-    public String backend;
-
-    @Param({"16", "32", "64", "128"})
-    public int k;
-
+public class AlsSweepBenchmark extends BackendState {
     @Param({"1000000"})
     public long size;
 
-    @Param({"0"})
-    public int threads;
-
-    private Fixture f;
-
-    @Setup(Level.Trial)
-    public void setup() {
-        f = new Fixture(backend, k, size, threads);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        f.close();
+    @Override
+    protected long size() {
+        return size;
     }
 
     @Benchmark

@@ -6,15 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -23,24 +18,19 @@ import org.openjdk.jmh.infra.Blackhole;
  * train and RMSE on test (both scalars). Compare with the per-kernel benchmarks to see what the
  * epoch loop adds.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx12g"})
-public class EpochBenchmark {
-    @Param({"cpu", "opencl", "cuda"})
-    public String backend;
-
-    @Param({"16", "32", "64", "128"})
-    public int k;
-
+public class EpochBenchmark extends BackendState {
     @Param({"1000000"})
     public long size;
 
-    @Param({"0"})
-    public int threads;
+    @Override
+    protected long size() {
+        return size;
+    }
 
     /** sgd, minibatch (batch 10,000, Adam), fullbatch (plain) or als. */
     @Param({"sgd", "minibatch", "fullbatch", "als"})
@@ -48,17 +38,9 @@ public class EpochBenchmark {
 
     private long epoch;
 
-    private Fixture f;
-
-    @Setup(Level.Trial)
-    public void setup() {
-        f = new Fixture(backend, k, size, threads);
+    @Override
+    protected void prepare() {
         f.backend.sgdEpoch(f.trainSet, f.objective, 0.005f, 0.005f, 0);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        f.close();
     }
 
     @Benchmark

@@ -5,15 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -22,38 +17,21 @@ import org.openjdk.jmh.infra.Blackhole;
  * the whole training set ({@code Backend.gradientStep(train, 0, n, ...)}): residuals, gradient
  * accumulation (owner-computes on the CPU) and the update of every touched row.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx12g"})
-public class FullBatchGradientBenchmark {
-    @Param({"cpu", "opencl", "cuda"})
-    public String backend;
-
-    @Param({"16", "32", "64", "128"})
-    public int k;
-
+public class FullBatchGradientBenchmark extends BackendState {
     @Param({"1000000", "20000000"})
     public long size;
 
-    @Param({"0"})
-    public int threads;
+    @Override
+    protected long size() {
+        return size;
+    }
 
     private long step;
-
-    private Fixture f;
-
-    @Setup(Level.Trial)
-    public void setup() {
-        f = new Fixture(backend, k, size, threads);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        f.close();
-    }
 
     @Benchmark
     public void fullBatchStep(Blackhole bh) {

@@ -5,15 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -22,24 +17,19 @@ import org.openjdk.jmh.infra.Blackhole;
  * (the costliest rule: first and second moments of every touched row); successive calls walk
  * through the order. Cost per step is O(batch·k) by contract, whatever the problem size.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx12g"})
-public class MiniBatchGradientBenchmark {
-    @Param({"cpu", "opencl", "cuda"})
-    public String backend;
-
-    @Param({"16", "32", "64", "128"})
-    public int k;
-
+public class MiniBatchGradientBenchmark extends BackendState {
     @Param({"1000000", "20000000"})
     public long size;
 
-    @Param({"0"})
-    public int threads;
+    @Override
+    protected long size() {
+        return size;
+    }
 
     @Param({"1000", "100000"})
     public int batch;
@@ -47,17 +37,9 @@ public class MiniBatchGradientBenchmark {
     private int from;
     private long step;
 
-    private Fixture f;
-
-    @Setup(Level.Trial)
-    public void setup() {
-        f = new Fixture(backend, k, size, threads);
+    @Override
+    protected void prepare() {
         f.backend.shuffle(f.trainSet, 7);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        f.close();
     }
 
     @Benchmark

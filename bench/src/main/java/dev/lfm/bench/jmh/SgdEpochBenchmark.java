@@ -4,15 +4,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -21,37 +16,25 @@ import org.openjdk.jmh.infra.Blackhole;
  * ratings (0.9 · size) / the reported time. The first epoch (which builds the CPU block plan) runs
  * in setup.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx12g"})
-public class SgdEpochBenchmark {
-    @Param({"cpu", "opencl", "cuda"})
-    public String backend;
-
-    @Param({"16", "32", "64", "128"})
-    public int k;
-
+public class SgdEpochBenchmark extends BackendState {
     @Param({"1000000", "20000000"})
     public long size;
 
-    @Param({"0"})
-    public int threads;
-
-    private Fixture f;
-    private long epoch;
-
-    @Setup(Level.Trial)
-    public void setup() {
-        f = new Fixture(backend, k, size, threads);
-        f.backend.sgdEpoch(f.trainSet, f.objective, 0.005f, 0.005f, 1);
+    @Override
+    protected long size() {
+        return size;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        f.close();
+    private long epoch;
+
+    @Override
+    protected void prepare() {
+        f.backend.sgdEpoch(f.trainSet, f.objective, 0.005f, 0.005f, 1);
     }
 
     @Benchmark
