@@ -20,7 +20,10 @@ import java.util.SplittableRandom;
  * ({@link CpuKernels#sgdPair}).
  *
  * <p>Memory: 8 bytes per rating plus 8 bytes per (user, column block) run; the source
- * {@link Ratings} are not duplicated beyond that.
+ * {@link Ratings} are not duplicated beyond that. Building takes one counting sort over
+ * (block, user) buckets, about grid·users counters, or, where that would exceed the number of
+ * ratings (many threads × many users), a user-ordered pass with one int per rating: the same
+ * layout either way.
  */
 final class SgdPlan {
     final int grid;
@@ -51,16 +54,40 @@ final class SgdPlan {
         for (int c : perBlock) {
             slots = Math.max(slots, c);
         }
-        // one counting sort on the bucket (rb, cb, user slot)
-        long numBuckets = (long) grid * grid * slots;
-        if (numBuckets >= Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("too many (block, user) buckets: " + numBuckets);
-        }
         int n = r.size();
+        long numBuckets = (long) grid * grid * slots;
+        Layout layout = numBuckets <= Math.max(n, 1 << 20) && !forceUserOrder
+                ? byBuckets(r, grid, slots, userBlock, itemBlock, userSlot, (int) numBuckets)
+                : byUserOrder(r, grid, userBlock, itemBlock);
+        items = layout.items();
+        values = layout.values();
+        runUser = layout.runUser();
+        runStart = layout.runStart();
+        blockRun = layout.blockRun();
+        int runs = runUser.length;
+        for (int q = 0; q < runs; q++) {
+            shuffle(runStart[q], runStart[q + 1], rnd);
+        }
+    }
+
+    /** Set by tests to exercise {@link #byUserOrder} on small problems. */
+    static boolean forceUserOrder;
+
+    private record Layout(int[] items, float[] values, int[] runUser, int[] runStart, int[] blockRun) {
+    }
+
+    /**
+     * Layout by one counting sort over (row block, column block, user slot) buckets: fast, and
+     * its grid²·slots ≈ grid·users counters are small next to the ratings for few threads.
+     */
+    private static Layout byBuckets(Ratings r, int grid, int slots, int[] userBlock, int[] itemBlock, int[] userSlot,
+                                     int numBuckets) {
+        int n = r.size();
+        int numUsers = r.numUsers();
         int[] users = r.users();
         int[] itemsIn = r.items();
         float[] valuesIn = r.values();
-        int[] start = new int[(int) numBuckets + 1];
+        int[] start = new int[numBuckets + 1];
         for (int j = 0; j < n; j++) {
             start[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
         }
@@ -71,8 +98,8 @@ final class SgdPlan {
             }
             start[b + 1] += start[b];
         }
-        items = new int[n];
-        values = new float[n];
+        int[] items = new int[n];
+        float[] values = new float[n];
         for (int j = 0; j < n; j++) {
             int at = start[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots)]++;
             items[at] = itemsIn[j];
@@ -84,18 +111,18 @@ final class SgdPlan {
         for (int u = 0; u < numUsers; u++) {
             slotUser[userBlock[u] * slots + userSlot[u]] = u;
         }
-        runUser = new int[runs];
-        runStart = new int[runs + 1];
-        blockRun = new int[grid * grid + 1];
+        int[] runUser = new int[runs];
+        int[] runStart = new int[runs + 1];
+        int[] blockRun = new int[grid * grid + 1];
         int run = 0;
         int prevEnd = 0;
         for (int blk = 0; blk < grid * grid; blk++) {
             blockRun[blk] = run;
             int rb = blk / grid;
-            for (int s = 0; s < slots; s++) {
-                int end = start[blk * slots + s];
+            for (int sl = 0; sl < slots; sl++) {
+                int end = start[blk * slots + sl];
                 if (end > prevEnd) {
-                    runUser[run] = slotUser[rb * slots + s];
+                    runUser[run] = slotUser[rb * slots + sl];
                     runStart[run] = prevEnd;
                     run++;
                     prevEnd = end;
@@ -104,9 +131,82 @@ final class SgdPlan {
         }
         blockRun[grid * grid] = run;
         runStart[runs] = n;
-        for (int q = 0; q < runs; q++) {
-            shuffle(runStart[q], runStart[q + 1], rnd);
+        return new Layout(items, values, runUser, runStart, blockRun);
+    }
+
+    /**
+     * The same layout in O(ratings + grid² + users) memory, for many threads × many users: visit
+     * the ratings user by user (a stable counting sort by user) and append each to its block; a
+     * run starts wherever a block sees a new user.
+     */
+    private static Layout byUserOrder(Ratings r, int grid, int[] userBlock, int[] itemBlock) {
+        int n = r.size();
+        int numUsers = r.numUsers();
+        int[] users = r.users();
+        int[] itemsIn = r.items();
+        float[] valuesIn = r.values();
+        int[] userPtr = new int[numUsers + 1];
+        for (int j = 0; j < n; j++) {
+            userPtr[users[j] + 1]++;
         }
+        for (int u = 0; u < numUsers; u++) {
+            userPtr[u + 1] += userPtr[u];
+        }
+        int[] order = new int[n];
+        int[] fillU = java.util.Arrays.copyOf(userPtr, numUsers);
+        for (int j = 0; j < n; j++) {
+            order[fillU[users[j]]++] = j;
+        }
+        int blocks = grid * grid;
+        long[] blockCount = new long[blocks];
+        int[] blockRuns = new int[blocks];
+        int[] seen = new int[blocks];
+        java.util.Arrays.fill(seen, -1);
+        for (int u = 0; u < numUsers; u++) {
+            int rowBase = userBlock[u] * grid;
+            for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
+                int blk = rowBase + itemBlock[itemsIn[order[p]]];
+                blockCount[blk]++;
+                if (seen[blk] != u) {
+                    seen[blk] = u;
+                    blockRuns[blk]++;
+                }
+            }
+        }
+        int[] fill = new int[blocks];
+        int[] runFill = new int[blocks];
+        int[] blockRun = new int[blocks + 1];
+        long pos = 0;
+        for (int b = 0; b < blocks; b++) {
+            fill[b] = (int) pos;
+            pos += blockCount[b];
+            runFill[b] = blockRun[b];
+            blockRun[b + 1] = blockRun[b] + blockRuns[b];
+        }
+        int runs = blockRun[blocks];
+        int[] items = new int[n];
+        float[] values = new float[n];
+        int[] runUser = new int[runs];
+        int[] runStart = new int[runs + 1];
+        java.util.Arrays.fill(seen, -1);
+        for (int u = 0; u < numUsers; u++) {
+            int rowBase = userBlock[u] * grid;
+            for (int p = userPtr[u]; p < userPtr[u + 1]; p++) {
+                int j = order[p];
+                int blk = rowBase + itemBlock[itemsIn[j]];
+                if (seen[blk] != u) {
+                    seen[blk] = u;
+                    runUser[runFill[blk]] = u;
+                    runStart[runFill[blk]] = fill[blk];
+                    runFill[blk]++;
+                }
+                int at = fill[blk]++;
+                items[at] = itemsIn[j];
+                values[at] = valuesIn[j];
+            }
+        }
+        runStart[runs] = n;
+        return new Layout(items, values, runUser, runStart, blockRun);
     }
 
     private static int bucket(int u, int i, int[] userBlock, int[] itemBlock, int[] userSlot, int grid, int slots) {
