@@ -119,7 +119,8 @@ DEVICE float rating_weight(int count, int weighted) {
 
 /* Coefficient c of a row in the objective: 1 (uniform) or n (weighted). */
 DEVICE float row_coefficient(int count, int weighted) {
-    return weighted ? (float) count : 1.0f;
+    /* rows without training ratings are not part of L (c = 0 in both forms) */
+    return count == 0 ? 0.0f : (weighted ? (float) count : 1.0f);
 }
 
 #endif /* LFM_COMMON_H */

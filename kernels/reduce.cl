@@ -99,7 +99,8 @@ KERNEL void eval_partials(int count, const GLOBAL int *users, const GLOBAL int *
     float sa = 0.0f;
     for (long n = global_id(); n < count; n += stride) {
         float pr = predict_one(P, Q, bu, bi, mu, users[n], items[n], k, useBias);
-        pr = fmax(lo, fmin(hi, pr));
+        /* clip to the rating scale; a NaN prediction stays NaN (fmin/fmax would hide it) */
+        pr = isnan(pr) ? pr : fmax(lo, fmin(hi, pr));
         const float e = values[n] - pr;
         ss += e * e;
         sa += fabs(e);

@@ -13,6 +13,24 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Fails now, with the message a later write would give, when {@code target} cannot be
+     * written (its directory cannot be made or is not writable): lets a command check all its
+     * outputs before it writes the first one.
+     */
+    public static void checkWritable(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LfmException(target + ": cannot write (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir) || Files.isDirectory(target)) {
+            throw new LfmException(target + ": cannot write (" + (Files.isDirectory(target)
+                    ? "is a directory" : "directory not writable") + ")");
+        }
+    }
+
     /** Writes {@code text} to {@code target} atomically; a failure leaves no partial file behind. */
     public static void writeString(Path target, String text) {
         Path dir = target.toAbsolutePath().getParent();

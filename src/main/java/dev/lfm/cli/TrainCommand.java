@@ -91,12 +91,16 @@ public final class TrainCommand implements Callable<Integer> {
                     r.updatesPerSecond());
             FactorModel model = r.model();
             model.provenance.put("data", ds.description());
+            String reportJson = report == null ? null : json(config, ds, r);
+            if (report != null) {
+                AtomicFiles.checkWritable(report);
+            }
             if (save != null) {
                 ModelIO.save(model, save);
                 out.println("saved model to " + save);
             }
             if (report != null) {
-                AtomicFiles.writeString(report, json(config, ds, r));
+                AtomicFiles.writeString(report, reportJson);
                 out.println("wrote report to " + report);
             }
         }

@@ -29,10 +29,13 @@ public final class FactorModel {
 
     public FactorModel(int numUsers, int numItems, int rank, boolean biases) {
         if (rank < 1) {
-            throw new IllegalArgumentException("rank must be >= 1");
+            throw new dev.lfm.LfmException("rank must be >= 1 (got " + rank + ")");
         }
-        if ((long) numUsers * rank > Integer.MAX_VALUE - 8 || (long) numItems * rank > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("rows x rank exceeds 2^31 floats on the host");
+        long rows = Math.max(numUsers, numItems);
+        if (rows * rank > Integer.MAX_VALUE - 8) {
+            throw new dev.lfm.LfmException(String.format(
+                    "rank %d x %d rows needs %d floats per factor matrix, more than a Java array holds (2^31): lower --rank",
+                    rank, rows, rows * rank));
         }
         this.numUsers = numUsers;
         this.numItems = numItems;

@@ -9,15 +9,23 @@ package dev.lfm.objective;
  *       exactly what per-rating SGD as in Funk, LIBMF and Surprise minimizes).
  * </ul>
  *
- * The bias terms λ_b(Σ b_u² + Σ b_i²) use the same weighting. Both forms decompose into a sum of
+ * The bias terms λ_b(Σ b_u² + Σ b_i²) use the same weighting. Sums run over rows with at least one
+ * training rating. Both forms decompose into a sum of
  * per-rating terms with weights w_u = c_u / n_u, which is how SGD and mini-batch training see them.
  */
 public enum Regularization {
     UNIFORM,
     WEIGHTED;
 
-    /** Coefficient c of a row with {@code count} training ratings in the objective. */
+    /**
+     * Coefficient c of a row with {@code count} training ratings in the objective. A row with no
+     * training ratings has c = 0 in both forms: it is not part of L (every algorithm holds it at
+     * zero, and it is predicted by the biases and μ), so L stays exactly the sum of per-rating terms.
+     */
     public double coefficient(int count) {
+        if (count == 0) {
+            return 0.0;
+        }
         return this == UNIFORM ? 1.0 : count;
     }
 

@@ -165,4 +165,18 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("610 users x 9724 items");
     }
+
+    @Test
+    void gradcheckPassesWithRowsThatHaveNoTrainingRatings() {
+        Run r = lfm("gradcheck", "--users", "3000", "--items", "3000", "--ratings", "6000", "--test-fraction", "0.5",
+                "--sample", "4000");
+        assertThat(r.code()).as(r.out()).isZero();
+    }
+
+    @Test
+    void aRankTooLargeForTheHostIsOneLine() {
+        assertThat(oneLineError(lfm("train", "--users", "600000", "--items", "100", "--ratings", "1300000", "--rank", "4000",
+                "--backend", "cpu")))
+                .contains("lower --rank");
+    }
 }

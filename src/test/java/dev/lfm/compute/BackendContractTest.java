@@ -755,4 +755,16 @@ public abstract class BackendContractTest {
     }
 
     // ================================================================== ALS (end)
+
+    @Test
+    void aNanPredictionIsNotClippedIntoAFiniteRmse() {
+        Case c = new Case("nan model", 20, 15, 100, 4, true);
+        Ratings r = c.ratings(3);
+        FactorModel m = c.model(r, 4);
+        m.userBias[r.user(0)] = Float.NaN;
+        Backend b = backend();
+        RatingSet set = b.upload(r);
+        b.setModel(m);
+        assertThat(b.evaluate(set).rmse()).as("clipping must not hide a NaN").isNaN();
+    }
 }

@@ -79,6 +79,9 @@ final class Parallel implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
                 if (first == null) {
                     first = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 }
