@@ -13,7 +13,9 @@ package dev.lfm.compute;
  *   <li>ADAM: m ← β1 m + (1−β1) g/2; v ← β2 v + (1−β2)(g/2)²;
  *       θ ← θ − lr·m̂/(√v̂ + ε), m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)
  * </ul>
- * Optimizer state is lazy: only rows the batch touches are read and written.
+ * Optimizer state is lazy: only rows the batch touches are read and written. Adam's bias
+ * correction uses the global step t (as TensorFlow's LazyAdam does), so a row first touched at a
+ * late step moves about lr·(1−β1)/√(1−β2) ≈ 3.2·lr on that step.
  *
  * @param t 1-based step counter (Adam's bias correction)
  */
