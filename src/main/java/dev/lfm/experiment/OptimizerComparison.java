@@ -149,8 +149,13 @@ public final class OptimizerComparison {
 
     /**
      * Runs the learning-rate search of every variant: {@code lrSteps} learning rates a factor
-     * {@code lrFactor} apart around its centre, each a full run of the base configuration's epochs.
+     * {@code lrFactor} apart around its centre, each a full run of the base configuration's epochs;
+     * while the best sits on an edge of what was tried, one more rate a factor beyond that edge
+     * (at most {@link #MAX_EXTENSIONS} times).
      */
+    /** How many learning rates past the grid's edge the search may add when its best is on the edge. */
+    static final int MAX_EXTENSIONS = 3;
+
     public static Result run(ExperimentContext ctx, List<Variant> variants, int lrSteps, double lrFactor) {
         ctx.requireValidation(NAME);
         TrainingConfig base = ctx.base();
@@ -165,7 +170,17 @@ public final class OptimizerComparison {
             List<Trial> trials = new ArrayList<>();
             TrainingResult best = null;
             double bestLr = Double.NaN;
+            java.util.ArrayDeque<Double> pending = new java.util.ArrayDeque<>();
             for (double lr : Grids.around(v.lrCenter, lrFactor, lrSteps)) {
+                pending.add(lr);
+            }
+            double lowest = Double.POSITIVE_INFINITY;
+            double highest = 0;
+            int extensions = 0;
+            while (!pending.isEmpty()) {
+                double lr = pending.poll();
+                lowest = Math.min(lowest, lr);
+                highest = Math.max(highest, lr);
                 TrainingConfig c = base.copy();
                 c.batchSize = v.batchSize;
                 c.optimizer = v.optimizer;
@@ -189,6 +204,14 @@ public final class OptimizerComparison {
                     best = r;
                     bestLr = lr;
                 }
+                // the grid is exhausted and its best sits on an edge: step one factor beyond it
+                if (pending.isEmpty() && best != null && lrSteps > 1 && extensions < MAX_EXTENSIONS) {
+                    if (bestLr == lowest || bestLr == highest) {
+                        pending.add(bestLr == lowest ? lowest / lrFactor : highest * lrFactor);
+                        extensions++;
+                        ctx.progress().extend(1);
+                    }
+                }
             }
             allTrials.addAll(trials);
             if (best == null) {
@@ -197,7 +220,7 @@ public final class OptimizerComparison {
                 continue;
             }
             outcomes.add(new Outcome(v, bestLr, best.history(), List.copyOf(trials)));
-            double[] tried = trials.stream().mapToDouble(Trial::lr).toArray();
+            double[] tried = trials.stream().mapToDouble(Trial::lr).sorted().toArray();
             if (tried.length > 1 && (bestLr == tried[0] || bestLr == tried[tried.length - 1])) {
                 notes.add(String.format(Locale.ROOT, "%s: the chosen lr %.3g is at the edge of its grid "
                         + "(widen it with --lr-steps)", v.name, bestLr));

@@ -30,6 +30,13 @@ public final class Progress {
         sink.accept(task + (steps > 0 ? " (" + steps + " steps)" : ""));
     }
 
+    /** Announces {@code more} steps beyond those given to {@link #start} (an adaptive search). */
+    public void extend(int more) {
+        if (steps > 0) {
+            steps += more;
+        }
+    }
+
     /** Reports the next counted step. */
     public void step(String message) {
         step++;
