@@ -47,8 +47,10 @@ public interface Backend extends AutoCloseable {
     ErrorSums evaluate(RatingSet set);
 
     /**
-     * One epoch of per-rating SGD (batch size 1) over {@code train} in an order shuffled by
-     * {@code seed}: for each rating, e = r − r̂, then
+     * One epoch of per-rating SGD (batch size 1) over {@code train} in an order fixed by
+     * {@code seed} (each backend its own: the CPU visits conflict-free blocks in a seeded order,
+     * each block's ratings grouped by user with each user's ratings shuffled once; GPUs walk a
+     * seeded permutation in lock-free streams): for each rating, e = r − r̂, then
      * p_u += lr(e q_i − λ w_u p_u), q_i += lr(e p_u − λ w_i q_i),
      * b_u += lrBias(e − λ_b w_u b_u), b_i += lrBias(e − λ_b w_i b_i).
      * Parallel backends may update concurrently (lock-free, Hogwild-style or block-scheduled).
