@@ -13,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 carry="$root/bench/runtime"
-modules="java.base,java.logging,java.management,jdk.unsupported,java.desktop,java.sql,jdk.incubator.vector"
+modules="java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.desktop,java.sql,jdk.incubator.vector"
 limit=$((64 * 1024 * 1024))
 
 die() { echo "gpu-check: $*" >&2; exit 1; }
