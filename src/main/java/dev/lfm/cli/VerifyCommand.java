@@ -35,6 +35,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        for (String name : only) {
+            Backends.provider(name); // an unknown name is a one-line error, not an empty "pass"
+        }
         boolean allOk = true;
         for (BackendProvider p : Backends.providers()) {
             if (!only.isEmpty() && only.stream().noneMatch(n -> n.equalsIgnoreCase(p.name()))) {

@@ -101,5 +101,10 @@ class BackendVerifierTest {
         code = Main.run(new String[] {"devices"}, new PrintWriter(out, true), new PrintWriter(err, true));
         assertThat(code).isZero();
         assertThat(out.toString()).contains("cpu").contains("cuda");
+        err = new StringWriter();
+        code = Main.run(new String[] {"verify", "--backend", "nope"}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true));
+        assertThat(code).isNotZero();
+        assertThat(err.toString().strip()).startsWith("lfm: unknown backend 'nope'");
     }
 }
