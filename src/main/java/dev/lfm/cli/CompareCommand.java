@@ -114,6 +114,9 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         TrainingConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
+        if (backends != null) {
+            backends.forEach(Backends::provider); // unknown names fail before the data is loaded
+        }
         Dataset ds = data.load(seed, out);
         compare(ds, config, out);
         return 0;
