@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Half-precision (fp16) factor storage of SGD epochs on OpenCL (PoCL in CI), against the float
- * run from the same start. Skipped with one line when no OpenCL platform is present, unless
- * {@code LFM_REQUIRE_OPENCL=1}.
+ * Half-precision (fp16) factor storage of SGD epochs on a GPU backend, against the float run from
+ * the same start; one subclass per backend (OpenCL runs on PoCL in CI). Skipped with one line when
+ * the backend is unavailable, unless {@code LFM_REQUIRE_<BACKEND>=1}.
  */
-class HalfStorageTest {
+abstract class HalfStorageTest {
+    /** "opencl" or "cuda". */
+    protected abstract String backendName();
+
     private static PlantedProblem planted;
     private static PlantedProblem tiny;
 
@@ -40,14 +43,15 @@ class HalfStorageTest {
         return tiny;
     }
 
-    private static Backend open(boolean half) {
-        BackendProvider p = Backends.provider("opencl");
+    private Backend open(boolean half) {
+        BackendProvider p = Backends.provider(backendName());
         String why = p.unavailableReason();
         if (why != null) {
-            if ("1".equals(System.getenv("LFM_REQUIRE_OPENCL"))) {
-                throw new AssertionError("LFM_REQUIRE_OPENCL=1 but opencl is unavailable: " + why);
+            String require = "LFM_REQUIRE_" + backendName().toUpperCase(java.util.Locale.ROOT);
+            if ("1".equals(System.getenv(require))) {
+                throw new AssertionError(require + "=1 but " + backendName() + " is unavailable: " + why);
             }
-            Assumptions.abort("opencl not available: " + why);
+            Assumptions.abort(backendName() + " not available: " + why);
         }
         return p.open(new BackendOptions(0, -1, half));
     }

@@ -1,0 +1,9 @@
+package dev.lfm.compute;
+
+/** {@link HalfStorageTest} on the cuda backend. */
+class CudaHalfStorageTest extends HalfStorageTest {
+    @Override
+    protected String backendName() {
+        return "cuda";
+    }
+}
