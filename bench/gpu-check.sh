@@ -87,7 +87,7 @@ run() {
   : >"$summary"
   {
     echo "lfm GPU check $(date -u +%FT%TZ) on $(hostname)"
-    "$jre/bin/java" -version 2>&1 | head -n 1
+    "$jre/bin/java" -version 2>&1 | sed -n 1p
     if command -v nvidia-smi >/dev/null; then
       nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
     fi
@@ -96,7 +96,7 @@ run() {
   # LFM_GPU_CHECK_BACKEND=opencl: a dry run of this script on another backend (no GPU needed)
   local gpu="${LFM_GPU_CHECK_BACKEND:-cuda}"
   local why
-  why="$(sed -n "s/^$gpu: not available: //p" "$out/devices.log" | head -n 1)"
+  why="$(sed -n "s/^$gpu: not available: //p" "$out/devices.log" | sed -n 1p)"
   if ! grep -q "^$gpu: [0-9]" "$out/devices.log"; then
     echo "no CUDA device: ${why:-lfm devices did not list $gpu (see $out/devices.log)}" | tee -a "$summary" >&2
     exit 2

@@ -28,7 +28,7 @@ if ! command -v nvcc >/dev/null 2>&1; then
   exit 0
 fi
 mkdir -p "$out"
-nvcc_version="$(nvcc --version | sed -n 's/.*release \([0-9][0-9.]*\).*/\1/p' | head -n 1)"
+nvcc_version="$(nvcc --version | sed -n 's/.*release \([0-9][0-9.]*\).*/\1/p' | sed -n 1p)"
 ptxas="$(dirname "$(command -v nvcc)")/ptxas"
 [ -x "$ptxas" ] || ptxas=""
 
@@ -50,7 +50,7 @@ for src in "${files[@]}"; do
     status=1
     continue
   fi
-  isa="$(sed -n 's/^\.version \([0-9.]*\).*/\1/p' "$out/$name.ptx" | head -n 1)"
+  isa="$(sed -n 's/^\.version \([0-9.]*\).*/\1/p' "$out/$name.ptx" | sed -n 1p)"
   hash="$( { cat "$here/common.h"; printf '\n'; cat "$src"; } | sha)"
   echo "$name.cl $hash $isa" >>"$out/index.txt.tmp"
   echo "== $name.cl ($sm)" >>"$report.tmp"
