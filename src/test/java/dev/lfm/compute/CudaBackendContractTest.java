@@ -2,7 +2,6 @@ package dev.lfm.compute;
 
 import dev.lfm.compute.gpu.ConvergencePlan;
 import dev.lfm.compute.gpu.GpuBackend;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,15 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CudaBackendContractTest extends BackendContractTest {
     @Override
     protected Backend open() {
-        BackendProvider p = Backends.provider("cuda");
-        String why = p.unavailableReason();
-        if (why != null) {
-            if ("1".equals(System.getenv("LFM_REQUIRE_CUDA"))) {
-                throw new AssertionError("LFM_REQUIRE_CUDA=1 but cuda is unavailable: " + why);
-            }
-            Assumptions.abort("cuda not available: " + why);
-        }
-        return p.open(BackendOptions.defaults());
+        return RequiredBackends.openOrSkip("cuda", BackendOptions.defaults());
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.lfm.compute.gpu.ConvergencePlan;
 import dev.lfm.compute.gpu.GpuBackend;
 import dev.lfm.compute.gpu.PlantedProblem;
 import dev.lfm.model.FactorModel;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,16 +43,7 @@ abstract class HalfStorageTest {
     }
 
     private Backend open(boolean half) {
-        BackendProvider p = Backends.provider(backendName());
-        String why = p.unavailableReason();
-        if (why != null) {
-            String require = "LFM_REQUIRE_" + backendName().toUpperCase(java.util.Locale.ROOT);
-            if ("1".equals(System.getenv(require))) {
-                throw new AssertionError(require + "=1 but " + backendName() + " is unavailable: " + why);
-            }
-            Assumptions.abort(backendName() + " not available: " + why);
-        }
-        return p.open(new BackendOptions(0, -1, half));
+        return RequiredBackends.openOrSkip(backendName(), new BackendOptions(0, -1, half));
     }
 
     /** ‖a − b‖₂ / ‖b‖₂. */

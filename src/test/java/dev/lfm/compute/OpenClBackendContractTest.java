@@ -2,7 +2,6 @@ package dev.lfm.compute;
 
 import dev.lfm.compute.gpu.GpuBackend;
 import dev.lfm.compute.gpu.ConvergencePlan;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,15 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OpenClBackendContractTest extends BackendContractTest {
     @Override
     protected Backend open() {
-        BackendProvider p = Backends.provider("opencl");
-        String why = p.unavailableReason();
-        if (why != null) {
-            if ("1".equals(System.getenv("LFM_REQUIRE_OPENCL"))) {
-                throw new AssertionError("LFM_REQUIRE_OPENCL=1 but opencl is unavailable: " + why);
-            }
-            Assumptions.abort("opencl not available: " + why);
-        }
-        return p.open(BackendOptions.defaults());
+        return RequiredBackends.openOrSkip("opencl", BackendOptions.defaults());
     }
 
     @Override
