@@ -6,7 +6,7 @@ import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.Backends;
 import dev.lfm.objective.Regularization;
 import dev.lfm.train.Algorithm;
-import dev.lfm.train.Optimizer;
+import dev.lfm.compute.Optimizer;
 import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;

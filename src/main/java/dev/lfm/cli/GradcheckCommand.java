@@ -1,5 +1,7 @@
 package dev.lfm.cli;
 
+import dev.lfm.data.Gaussian;
+
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.GradientCheck;
 import dev.lfm.objective.Objective;
@@ -88,10 +90,10 @@ public final class GradcheckCommand implements Callable<Integer> {
         m.initialize(seed, 0.5, null, null);
         SplittableRandom rnd = new SplittableRandom(seed + 1);
         for (int u = 0; u < m.numUsers; u++) {
-            m.userBias[u] = (float) (0.3 * FactorModel.gaussian(rnd));
+            m.userBias[u] = (float) (0.3 * Gaussian.next(rnd));
         }
         for (int i = 0; i < m.numItems; i++) {
-            m.itemBias[i] = (float) (0.3 * FactorModel.gaussian(rnd));
+            m.itemBias[i] = (float) (0.3 * Gaussian.next(rnd));
         }
         return m;
     }

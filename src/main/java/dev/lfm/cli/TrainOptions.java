@@ -2,7 +2,7 @@ package dev.lfm.cli;
 
 import dev.lfm.objective.Regularization;
 import dev.lfm.train.Algorithm;
-import dev.lfm.train.Optimizer;
+import dev.lfm.compute.Optimizer;
 import dev.lfm.train.TrainingConfig;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.BackendProvider;
 import dev.lfm.compute.BackendUnavailableException;
 import dev.lfm.compute.Backends;
-import dev.lfm.compute.gpu.BackendVerifier;
+import dev.lfm.verify.BackendVerifier;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,9 @@
 package dev.lfm.compute;
 
+import dev.lfm.objective.Gradient;
+
+import dev.lfm.objective.LossTerms;
+
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;

@@ -1,11 +1,13 @@
 package dev.lfm.compute;
 
-import dev.lfm.compute.cpu.CpuBackendProvider;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.function.Consumer;
 
 /**
@@ -14,26 +16,29 @@ import java.util.function.Consumer;
  * Probes are cached by the providers.
  */
 public final class Backends {
-    /** Providers in auto-selection order. */
+    /**
+     * Providers in auto-selection order: the order of
+     * {@code META-INF/services/dev.lfm.compute.BackendProvider} (cuda, opencl, cpu), found by
+     * {@link ServiceLoader} so that this package depends on none of its implementations.
+     */
     private static final Map<String, BackendProvider> PROVIDERS = new LinkedHashMap<>();
 
     static {
-        register("dev.lfm.compute.cuda.CudaBackendProvider");
-        register("dev.lfm.compute.opencl.OpenClBackendProvider");
-        BackendProvider cpu = new CpuBackendProvider();
-        PROVIDERS.put(cpu.name(), cpu);
+        Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).iterator();
+        for (int tries = 0; tries < 64; tries++) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                BackendProvider p = it.next();
+                PROVIDERS.put(p.name(), p);
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // a provider whose classes cannot load in this JVM is not offered
+            }
+        }
     }
 
     private Backends() {
-    }
-
-    private static void register(String className) {
-        try {
-            BackendProvider p = (BackendProvider) Class.forName(className).getDeclaredConstructor().newInstance();
-            PROVIDERS.put(p.name(), p);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // not built into this jar: not offered
-        }
     }
 
     /** All known providers in auto order (cuda, opencl, cpu). */

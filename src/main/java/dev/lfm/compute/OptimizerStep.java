@@ -2,12 +2,12 @@ package dev.lfm.compute;
 
 /**
  * One optimizer step's settings. {@code lr} multiplies half the summed gradient of the batch's
- * per-rating terms (g/2 = −e·q + λ·w·p for one rating), so batch size 1 with {@link Kind#PLAIN}
+ * per-rating terms (g/2 = −e·q + λ·w·p for one rating), so batch size 1 with {@link Optimizer#SGD}
  * is the classic update p ← p + lr(e q − λ w p). Sum (not mean) scaling keeps one learning rate
  * meaningful across batch sizes on sparse data: a row touched once moves as far as under SGD.
  *
  * <ul>
- *   <li>PLAIN: θ ← θ − lr·g/2
+ *   <li>SGD (plain): θ ← θ − lr·g/2
  *   <li>MOMENTUM (heavy ball): v ← β v + g/2; θ ← θ − lr·v
  *   <li>NESTEROV: v ← β v + g/2; θ ← θ − lr·(g/2 + β v)
  *   <li>ADAM: m ← β1 m + (1−β1) g/2; v ← β2 v + (1−β2)(g/2)²;
@@ -19,13 +19,11 @@ package dev.lfm.compute;
  *
  * @param t 1-based step counter (Adam's bias correction)
  */
-public record OptimizerStep(Kind kind, float lr, float lrBias, float momentum, float beta1, float beta2,
+public record OptimizerStep(Optimizer kind, float lr, float lrBias, float momentum, float beta1, float beta2,
                             float epsilon, long t) {
 
-    public enum Kind { PLAIN, MOMENTUM, NESTEROV, ADAM }
-
     public static OptimizerStep plain(float lr, float lrBias) {
-        return new OptimizerStep(Kind.PLAIN, lr, lrBias, 0f, 0.9f, 0.999f, 1e-8f, 1);
+        return new OptimizerStep(Optimizer.SGD, lr, lrBias, 0f, 0.9f, 0.999f, 1e-8f, 1);
     }
 
     public OptimizerStep withStep(long step, float lr, float lrBias) {

@@ -1,6 +1,5 @@
 package dev.lfm.data;
 
-import dev.lfm.model.FactorModel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -292,7 +291,7 @@ public final class SyntheticRatings {
     private static float[] gaussianMatrix(int rows, int k, SplittableRandom rnd) {
         float[] m = new float[rows * k];
         for (int j = 0; j < m.length; j++) {
-            m[j] = (float) FactorModel.gaussian(rnd);
+            m[j] = (float) Gaussian.next(rnd);
         }
         return m;
     }
@@ -446,6 +445,114 @@ public final class SyntheticRatings {
             s += e * e;
         }
         return set.size() == 0 ? 0 : Math.sqrt(s / set.size());
+    }
+
+    // ------------------------------------------------------------ small recipes for tests and timing
+
+    /**
+     * Uniform pairs, for benchmarks and kernel tests: {@code numRatings} (user, item) pairs drawn
+     * uniformly (repeats possible and harmless for timing), r = 3 + u·v + noise with u, v entries
+     * N(0, 1/√trueRank) (so u·v has variance about 1), clipped to [1, 5]. Generated in parallel
+     * chunks with split seeds, so the result depends only on the arguments.
+     */
+    public static Ratings uniform(int numUsers, int numItems, int numRatings, int trueRank, double noise, long seed) {
+        if (numUsers < 1 || numItems < 1 || numRatings < 0 || trueRank < 1) {
+            throw new IllegalArgumentException("users, items, rank must be >= 1 and ratings >= 0");
+        }
+        SplittableRandom root = new SplittableRandom(seed);
+        float[] u = Gaussian.floats(root.split(), numUsers * trueRank, 1 / Math.sqrt(Math.sqrt(trueRank)));
+        float[] v = Gaussian.floats(root.split(), numItems * trueRank, 1 / Math.sqrt(Math.sqrt(trueRank)));
+        long chunkSeed = root.nextLong();
+        int[] users = new int[numRatings];
+        int[] items = new int[numRatings];
+        float[] values = new float[numRatings];
+        int chunk = 1 << 20;
+        int chunks = (numRatings + chunk - 1) / chunk;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            SplittableRandom rnd = new SplittableRandom(chunkSeed + 0x9E3779B97F4A7C15L * (c + 1));
+            int to = (int) Math.min(numRatings, (long) (c + 1) * chunk);
+            for (int n = c * chunk; n < to; n++) {
+                int a = rnd.nextInt(numUsers);
+                int b = rnd.nextInt(numItems);
+                double r = 3 + noise * Gaussian.next(rnd);
+                for (int j = 0; j < trueRank; j++) {
+                    r += u[a * trueRank + j] * v[b * trueRank + j];
+                }
+                users[n] = a;
+                items[n] = b;
+                values[n] = (float) Math.max(1, Math.min(5, r));
+            }
+        });
+        return new Ratings(numUsers, numItems, users, items, values, numRatings, IdMap.identity(numUsers),
+                IdMap.identity(numItems), 1f, 5f);
+    }
+
+    /**
+     * Planted biased problem with a seeded 80/20 train/test split (no validation), for verification
+     * and contract tests: r = 3 + b_u + b_i + p_u·q_i + noise with true factors of the given rank
+     * (entries N(0, 1/√rank)), biases N(0, 0.3²), Gaussian noise of σ {@code noise}; each (u, i)
+     * observed with probability {@code density}. The scale is [floor(min), ceil(max)] of the values.
+     */
+    public static Split planted(int numUsers, int numItems, int rank, double density, double noise, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double scale = 1 / Math.sqrt(rank);
+        double[] p = Gaussian.doubles(rnd, numUsers * rank, scale);
+        double[] q = Gaussian.doubles(rnd, numItems * rank, scale);
+        double[] bu = Gaussian.doubles(rnd, numUsers, 0.3);
+        double[] bi = Gaussian.doubles(rnd, numItems, 0.3);
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(numUsers * (double) numItems * density * 1.2) + 16);
+        int[][] u = {new int[cap / 2 + 8], new int[cap / 2 + 8]};
+        int[][] it = {new int[cap / 2 + 8], new int[cap / 2 + 8]};
+        float[][] v = {new float[cap / 2 + 8], new float[cap / 2 + 8]};
+        int[] n = new int[2];
+        float lo = Float.MAX_VALUE;
+        float hi = -Float.MAX_VALUE;
+        for (int a = 0; a < numUsers; a++) {
+            for (int b = 0; b < numItems; b++) {
+                if (rnd.nextDouble() >= density) {
+                    continue;
+                }
+                double r = 3 + bu[a] + bi[b] + noise * Gaussian.next(rnd);
+                for (int c = 0; c < rank; c++) {
+                    r += p[a * rank + c] * q[b * rank + c];
+                }
+                int side = rnd.nextDouble() < 0.8 ? 0 : 1;
+                if (n[side] == u[side].length) {
+                    u[side] = Arrays.copyOf(u[side], n[side] * 2);
+                    it[side] = Arrays.copyOf(it[side], n[side] * 2);
+                    v[side] = Arrays.copyOf(v[side], n[side] * 2);
+                }
+                u[side][n[side]] = a;
+                it[side][n[side]] = b;
+                v[side][n[side]] = (float) r;
+                n[side]++;
+                lo = Math.min(lo, (float) r);
+                hi = Math.max(hi, (float) r);
+            }
+        }
+        float min = (float) Math.floor(lo);
+        float max = (float) Math.ceil(hi);
+        Ratings train = new Ratings(numUsers, numItems, u[0], it[0], v[0], n[0], null, null, min, max).trimmed();
+        Ratings test = new Ratings(numUsers, numItems, u[1], it[1], v[1], n[1], null, null, min, max).trimmed();
+        Ratings none = new Ratings(numUsers, numItems, new int[0], new int[0], new float[0], 0, null, null, min, max);
+        return new Split(train, none, test);
+    }
+
+    /**
+     * Structureless ratings for kernel checks: {@code n} uniform (user, item) pairs with values
+     * uniform in [1, 5) (repeats possible).
+     */
+    public static Ratings noise(int numUsers, int numItems, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] u = new int[n];
+        int[] i = new int[n];
+        float[] v = new float[n];
+        for (int j = 0; j < n; j++) {
+            u[j] = rnd.nextInt(numUsers);
+            i[j] = rnd.nextInt(numItems);
+            v[j] = 1 + 4 * (float) rnd.nextDouble();
+        }
+        return new Ratings(numUsers, numItems, u, i, v, n, null, null, 1f, 5f);
     }
 
     @Override

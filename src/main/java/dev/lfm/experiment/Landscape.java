@@ -1,5 +1,7 @@
 package dev.lfm.experiment;
 
+import dev.lfm.data.Gaussian;
+
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.RatingSet;
@@ -305,8 +307,8 @@ public final class Landscape {
         double[] d1 = new double[dim];
         double[] d2 = new double[dim];
         for (int n = 0; n < dim; n++) {
-            d1[n] = FactorModel.gaussian(rnd);
-            d2[n] = FactorModel.gaussian(rnd);
+            d1[n] = Gaussian.next(rnd);
+            d2[n] = Gaussian.next(rnd);
         }
         scale(d1, 1 / Math.sqrt(dot(d1, d1)));
         double proj = dot(d2, d1);

@@ -4,7 +4,7 @@ import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.Algorithm;
 import dev.lfm.train.EpochRecord;
-import dev.lfm.train.Optimizer;
+import dev.lfm.compute.Optimizer;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.lfm.model;
 
+import dev.lfm.data.Gaussian;
 import dev.lfm.data.IdMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,16 +62,9 @@ public final class FactorModel {
         for (int r = 0; r < rows; r++) {
             boolean active = counts == null || counts[r] > 0;
             for (int c = 0; c < rank; c++) {
-                f[r * rank + c] = active ? (float) (gaussian(rnd) * scale) : 0f;
+                f[r * rank + c] = active ? (float) (Gaussian.next(rnd) * scale) : 0f;
             }
         }
-    }
-
-    /** Standard normal by Box-Muller (SplittableRandom has no nextGaussian in Java 17). */
-    public static double gaussian(SplittableRandom rnd) {
-        double u1 = rnd.nextDouble();
-        double u2 = rnd.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     /** Unclipped prediction. */

@@ -1,7 +1,7 @@
 package dev.lfm.objective;
 
-import dev.lfm.compute.Gradient;
-import dev.lfm.compute.LossTerms;
+import dev.lfm.objective.Gradient;
+import dev.lfm.objective.LossTerms;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 

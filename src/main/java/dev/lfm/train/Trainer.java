@@ -3,7 +3,7 @@ package dev.lfm.train;
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.ErrorSums;
-import dev.lfm.compute.LossTerms;
+import dev.lfm.objective.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
@@ -136,7 +136,7 @@ public final class Trainer {
             backend.sgdEpoch(train, obj, lr, lrBias, epochSeed);
             return n;
         }
-        OptimizerStep proto = new OptimizerStep(config.optimizer.kind, lr, lrBias, (float) config.momentum,
+        OptimizerStep proto = new OptimizerStep(config.optimizer, lr, lrBias, (float) config.momentum,
                 (float) config.beta1, (float) config.beta2, (float) config.epsilon, 1);
         if (config.batchSize == 0 || config.batchSize >= n) {
             backend.gradientStep(train, 0, n, obj, proto.withStep(++step[0], lr, lrBias));

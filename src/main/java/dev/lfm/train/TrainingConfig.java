@@ -1,5 +1,7 @@
 package dev.lfm.train;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.LfmException;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;

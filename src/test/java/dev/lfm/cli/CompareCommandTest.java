@@ -1,5 +1,7 @@
 package dev.lfm.cli;
 
+import dev.lfm.data.SyntheticRatings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -7,8 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lfm.LfmException;
-import dev.lfm.bench.Comparison;
-import dev.lfm.bench.SyntheticProblem;
+import dev.lfm.compare.Comparison;
 import dev.lfm.data.Ratings;
 import dev.lfm.train.EpochRecord;
 import dev.lfm.train.TrainingResult;
@@ -120,7 +121,7 @@ class CompareCommandTest {
     }
 
     private static Dataset small() {
-        Ratings all = SyntheticProblem.generate(400, 150, 12000, 4, 0.1, 5);
+        Ratings all = SyntheticRatings.uniform(400, 150, 12000, 4, 0.1, 5);
         int n = all.size();
         int[] idx = new int[n];
         for (int j = 0; j < n; j++) {

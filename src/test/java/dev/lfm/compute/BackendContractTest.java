@@ -1,10 +1,16 @@
 package dev.lfm.compute;
 
+import dev.lfm.data.Gaussian;
+
+import dev.lfm.objective.Gradient;
+
+import dev.lfm.objective.LossTerms;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lfm.compute.gpu.ConvergencePlan;
-import dev.lfm.compute.gpu.PlantedProblem;
+import dev.lfm.verify.ConvergencePlan;
+import dev.lfm.verify.PlantedProblem;
 import dev.lfm.compute.gpu.GpuBackend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
@@ -95,13 +101,13 @@ public abstract class BackendContractTest {
             FactorModel m = new FactorModel(users, items, k, biases);
             for (float[] a : new float[][] {m.p, m.q}) {
                 for (int j = 0; j < a.length; j++) {
-                    a[j] = (float) (FactorModel.gaussian(rnd) * 0.4);
+                    a[j] = (float) (Gaussian.next(rnd) * 0.4);
                 }
             }
             if (biases) {
                 for (float[] a : new float[][] {m.userBias, m.itemBias}) {
                     for (int j = 0; j < a.length; j++) {
-                        a[j] = (float) (FactorModel.gaussian(rnd) * 0.3);
+                        a[j] = (float) (Gaussian.next(rnd) * 0.3);
                     }
                 }
             }
@@ -314,7 +320,7 @@ public abstract class BackendContractTest {
                 }
                 double h = g[j] / 2;
                 switch (s.kind()) {
-                    case PLAIN -> theta[j] = (float) (theta[j] - lr * h);
+                    case SGD -> theta[j] = (float) (theta[j] - lr * h);
                     case MOMENTUM -> {
                         m1[j] = s.momentum() * m1[j] + h;
                         theta[j] = (float) (theta[j] - lr * m1[j]);
@@ -339,9 +345,9 @@ public abstract class BackendContractTest {
     static Stream<OptimizerStep> optimizers() {
         return Stream.of(
                 OptimizerStep.plain(0.05f, 0.03f),
-                new OptimizerStep(OptimizerStep.Kind.MOMENTUM, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
-                new OptimizerStep(OptimizerStep.Kind.NESTEROV, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
-                new OptimizerStep(OptimizerStep.Kind.ADAM, 0.01f, 0.02f, 0f, 0.9f, 0.999f, 1e-8f, 1));
+                new OptimizerStep(Optimizer.MOMENTUM, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
+                new OptimizerStep(Optimizer.NESTEROV, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
+                new OptimizerStep(Optimizer.ADAM, 0.01f, 0.02f, 0f, 0.9f, 0.999f, 1e-8f, 1));
     }
 
     /**

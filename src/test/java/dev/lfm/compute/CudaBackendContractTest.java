@@ -1,6 +1,6 @@
 package dev.lfm.compute;
 
-import dev.lfm.compute.gpu.ConvergencePlan;
+import dev.lfm.verify.ConvergencePlan;
 import dev.lfm.compute.gpu.GpuBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lfm.LfmException;
-import dev.lfm.compute.gpu.ConvergencePlan;
+import dev.lfm.verify.ConvergencePlan;
 import dev.lfm.compute.gpu.GpuBackend;
-import dev.lfm.compute.gpu.PlantedProblem;
+import dev.lfm.verify.PlantedProblem;
 import dev.lfm.model.FactorModel;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.lfm.compute;
 
 import dev.lfm.compute.gpu.GpuBackend;
-import dev.lfm.compute.gpu.ConvergencePlan;
+import dev.lfm.verify.ConvergencePlan;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -248,7 +248,7 @@ class ExperimentsTest {
         @Override public dev.lfm.compute.RatingSet upload(dev.lfm.data.Ratings r) { return cpu.upload(r); }
         @Override public void setModel(dev.lfm.model.FactorModel m) { cpu.setModel(m); }
         @Override public void getModel(dev.lfm.model.FactorModel m) { cpu.getModel(m); }
-        @Override public dev.lfm.compute.LossTerms loss(dev.lfm.compute.RatingSet s, dev.lfm.objective.Objective o) {
+        @Override public dev.lfm.objective.LossTerms loss(dev.lfm.compute.RatingSet s, dev.lfm.objective.Objective o) {
             return cpu.loss(s, o);
         }
         @Override public dev.lfm.compute.ErrorSums evaluate(dev.lfm.compute.RatingSet s) { return cpu.evaluate(s); }
@@ -266,7 +266,7 @@ class ExperimentsTest {
             throw new UnsupportedOperationException("ALS is not implemented on this test backend");
         }
         @Override public float[] residuals(dev.lfm.compute.RatingSet s) { return cpu.residuals(s); }
-        @Override public dev.lfm.compute.Gradient gradient(dev.lfm.compute.RatingSet s, int from, int to,
+        @Override public dev.lfm.objective.Gradient gradient(dev.lfm.compute.RatingSet s, int from, int to,
                                                            dev.lfm.objective.Objective o) {
             return cpu.gradient(s, from, to, o);
         }

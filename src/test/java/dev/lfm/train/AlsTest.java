@@ -1,5 +1,7 @@
 package dev.lfm.train;
 
+import dev.lfm.data.Gaussian;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lfm.compute.Backend;
@@ -36,13 +38,13 @@ public class AlsTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         for (float[] a : new float[][] {m.p, m.q}) {
             for (int j = 0; j < a.length; j++) {
-                a[j] = (float) (0.3 * FactorModel.gaussian(rnd));
+                a[j] = (float) (0.3 * Gaussian.next(rnd));
             }
         }
         if (biases) {
             for (float[] a : new float[][] {m.userBias, m.itemBias}) {
                 for (int j = 0; j < a.length; j++) {
-                    a[j] = (float) (0.2 * FactorModel.gaussian(rnd));
+                    a[j] = (float) (0.2 * Gaussian.next(rnd));
                 }
             }
         }

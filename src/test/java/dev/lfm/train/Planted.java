@@ -1,5 +1,7 @@
 package dev.lfm.train;
 
+import dev.lfm.data.Gaussian;
+
 import dev.lfm.data.IdMap;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
@@ -20,16 +22,16 @@ public final class Planted {
         double[] bu = new double[users];
         double[] bi = new double[items];
         for (int j = 0; j < u.length; j++) {
-            u[j] = FactorModel.gaussian(rnd) / Math.sqrt(rank);
+            u[j] = Gaussian.next(rnd) / Math.sqrt(rank);
         }
         for (int j = 0; j < v.length; j++) {
-            v[j] = FactorModel.gaussian(rnd);
+            v[j] = Gaussian.next(rnd);
         }
         for (int j = 0; j < users; j++) {
-            bu[j] = 0.3 * FactorModel.gaussian(rnd);
+            bu[j] = 0.3 * Gaussian.next(rnd);
         }
         for (int j = 0; j < items; j++) {
-            bi[j] = 0.3 * FactorModel.gaussian(rnd);
+            bi[j] = 0.3 * Gaussian.next(rnd);
         }
         int cap = (int) (users * (long) items * density * 1.2) + 16;
         int[][] us = {new int[cap], new int[cap], new int[cap]};
@@ -41,7 +43,7 @@ public final class Planted {
                 if (rnd.nextDouble() >= density) {
                     continue;
                 }
-                double r = 3 + bu[a] + bi[b] + noise * FactorModel.gaussian(rnd);
+                double r = 3 + bu[a] + bi[b] + noise * Gaussian.next(rnd);
                 for (int c = 0; c < rank; c++) {
                     r += u[a * rank + c] * v[b * rank + c];
                 }

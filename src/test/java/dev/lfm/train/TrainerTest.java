@@ -1,5 +1,7 @@
 package dev.lfm.train;
 
+import dev.lfm.compute.Optimizer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,9 +1,11 @@
 package dev.lfm.compute.cpu;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.ErrorSums;
-import dev.lfm.compute.Gradient;
-import dev.lfm.compute.LossTerms;
+import dev.lfm.objective.Gradient;
+import dev.lfm.objective.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
@@ -534,14 +536,14 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    private void ensureState(OptimizerStep.Kind kind) {
-        if (kind != OptimizerStep.Kind.PLAIN && mP == null) {
+    private void ensureState(Optimizer kind) {
+        if (kind != Optimizer.SGD && mP == null) {
             mP = new float[m.p.length];
             mQ = new float[m.q.length];
             mBu = new float[m.numUsers];
             mBi = new float[m.numItems];
         }
-        if (kind == OptimizerStep.Kind.ADAM && vP == null) {
+        if (kind == Optimizer.ADAM && vP == null) {
             vP = new float[m.p.length];
             vQ = new float[m.q.length];
             vBu = new float[m.numUsers];
@@ -553,7 +555,7 @@ public final class CpuBackend implements Backend {
     private static void applyRow(OptimizerStep s, float lr, float[] theta, float[] g, float[] m1, float[] m2,
                                  int o, int len) {
         switch (s.kind()) {
-            case PLAIN -> {
+            case SGD -> {
                 for (int c = o; c < o + len; c++) {
                     theta[c] -= lr * g[c];
                     g[c] = 0;

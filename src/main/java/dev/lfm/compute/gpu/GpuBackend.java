@@ -1,9 +1,11 @@
 package dev.lfm.compute.gpu;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.ErrorSums;
-import dev.lfm.compute.Gradient;
-import dev.lfm.compute.LossTerms;
+import dev.lfm.objective.Gradient;
+import dev.lfm.objective.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
@@ -381,14 +383,14 @@ public final class GpuBackend implements Backend {
         // no finish: the in-order queue runs steps back to back; scalar queries and getModel wait
     }
 
-    private void ensureState(OptimizerStep.Kind kind) {
-        if (kind != OptimizerStep.Kind.PLAIN && m1P == null) {
+    private void ensureState(Optimizer kind) {
+        if (kind != Optimizer.SGD && m1P == null) {
             m1P = zeros(m.p.bytes());
             m1Q = zeros(m.q.bytes());
             m1Bu = zeros(m.bu.bytes());
             m1Bi = zeros(m.bi.bytes());
         }
-        if (kind == OptimizerStep.Kind.ADAM && m2P == null) {
+        if (kind == Optimizer.ADAM && m2P == null) {
             m2P = zeros(m.p.bytes());
             m2Q = zeros(m.q.bytes());
             m2Bu = zeros(m.bu.bytes());

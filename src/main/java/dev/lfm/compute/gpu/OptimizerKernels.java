@@ -45,7 +45,7 @@ public final class OptimizerKernels {
         long work = (long) bound * k;
         int ub = useBias ? 1 : 0;
         switch (step.kind()) {
-            case PLAIN -> acc.launch(plain, work, LOCAL, bound, touched, touchedCount, slot, k, step.lr(),
+            case SGD -> acc.launch(plain, work, LOCAL, bound, touched, touchedCount, slot, k, step.lr(),
                     step.lrBias(), ub, s.theta(), s.g(), s.thetaB(), s.gB(), s.mark());
             case MOMENTUM -> acc.launch(momentum, work, LOCAL, bound, touched, touchedCount, slot, k, step.lr(),
                     step.lrBias(), ub, step.momentum(), s.theta(), s.g(), s.m1(), s.thetaB(), s.gB(), s.m1B(),

@@ -1,5 +1,7 @@
 package dev.lfm.bench.jmh;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.Side;
 import java.util.concurrent.TimeUnit;
@@ -53,11 +55,11 @@ public class EpochBenchmark extends BackendState {
                 f.backend.shuffle(f.trainSet, e);
                 for (int from = 0; from < n; from += 10_000) {
                     f.backend.gradientStep(f.trainSet, from, Math.min(n, from + 10_000), f.objective,
-                            new OptimizerStep(OptimizerStep.Kind.ADAM, 1e-3f, 1e-3f, 0f, 0.9f, 0.999f, 1e-8f, e));
+                            new OptimizerStep(Optimizer.ADAM, 1e-3f, 1e-3f, 0f, 0.9f, 0.999f, 1e-8f, e));
                 }
             }
             case "fullbatch" -> f.backend.gradientStep(f.trainSet, 0, n, f.objective,
-                    new OptimizerStep(OptimizerStep.Kind.PLAIN, 1e-5f, 1e-5f, 0f, 0.9f, 0.999f, 1e-8f, e));
+                    new OptimizerStep(Optimizer.SGD, 1e-5f, 1e-5f, 0f, 0.9f, 0.999f, 1e-8f, e));
             case "als" -> {
                 f.backend.alsSweep(f.trainSet, f.objective, Side.USERS);
                 f.backend.alsSweep(f.trainSet, f.objective, Side.ITEMS);

@@ -1,6 +1,7 @@
 package dev.lfm.bench.jmh;
 
-import dev.lfm.bench.SyntheticProblem;
+import dev.lfm.data.SyntheticRatings;
+
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.BackendProvider;
@@ -13,7 +14,7 @@ import dev.lfm.objective.Regularization;
 
 /**
  * A trained-on problem resident on one backend, built outside the measured methods (in each
- * benchmark's {@code @Setup(Level.Trial)}): a {@link SyntheticProblem} with 100 ratings per user
+ * benchmark's {@code @Setup(Level.Trial)}): a {@link SyntheticRatings#uniform uniform synthetic problem} with 100 ratings per user
  * and 1,000 per item (20M ratings = 200k users × 20k items), 90/10 train/test, an initialized
  * model of rank k, all uploaded.
  *
@@ -54,7 +55,7 @@ final class Fixture implements AutoCloseable {
         int n = (int) ratings;
         int users = Math.max(10, n / 100);
         int items = Math.max(10, n / 1000);
-        Ratings all = SyntheticProblem.generate(users, items, n, 8, 0.25, 42);
+        Ratings all = SyntheticRatings.uniform(users, items, n, 8, 0.25, 42);
         int nTest = n / 10;
         train = slice(all, nTest, n);
         test = slice(all, 0, nTest);

@@ -1,5 +1,7 @@
 package dev.lfm.bench.jmh;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.compute.OptimizerStep;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,7 +38,7 @@ public class FullBatchGradientBenchmark extends BackendState {
     @Benchmark
     public void fullBatchStep(Blackhole bh) {
         f.backend.gradientStep(f.trainSet, 0, f.trainSet.size(), f.objective,
-                new OptimizerStep(OptimizerStep.Kind.PLAIN, 1e-5f, 1e-5f, 0f, 0.9f, 0.999f, 1e-8f, ++step));
+                new OptimizerStep(Optimizer.SGD, 1e-5f, 1e-5f, 0f, 0.9f, 0.999f, 1e-8f, ++step));
         bh.consume(f.sync());
     }
 }

@@ -1,5 +1,7 @@
 package dev.lfm.bench.jmh;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.compute.OptimizerStep;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,7 +51,7 @@ public class MiniBatchGradientBenchmark extends BackendState {
             from = 0;
         }
         f.backend.gradientStep(f.trainSet, from, from + batch, f.objective,
-                new OptimizerStep(OptimizerStep.Kind.ADAM, 1e-3f, 1e-3f, 0f, 0.9f, 0.999f, 1e-8f, ++step));
+                new OptimizerStep(Optimizer.ADAM, 1e-3f, 1e-3f, 0f, 0.9f, 0.999f, 1e-8f, ++step));
         from += batch;
         bh.consume(f.sync());
     }

@@ -1,4 +1,6 @@
-package dev.lfm.bench;
+package dev.lfm.compute.cpu;
+
+import dev.lfm.data.SyntheticRatings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +23,7 @@ class CpuSgdKernelTest {
     @ParameterizedTest
     @ValueSource(ints = {16, 32, 64, 128})
     void specializedKernelMatchesGenericLoop(int k) {
-        Ratings r = SyntheticProblem.generate(300, 120, 6000, 4, 0.1, 7);
+        Ratings r = SyntheticRatings.uniform(300, 120, 6000, 4, 0.1, 7);
         FactorModel fast = model(r, k);
         FactorModel wide = new FactorModel(r.numUsers(), r.numItems(), k + 1, true);
         wide.mu = fast.mu;
@@ -52,7 +54,7 @@ class CpuSgdKernelTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3})
     void sameThreadsSameResult(int threads) {
-        Ratings r = SyntheticProblem.generate(500, 200, 20000, 4, 0.1, 3);
+        Ratings r = SyntheticRatings.uniform(500, 200, 20000, 4, 0.1, 3);
         Objective obj = new Objective(0.05, 0.01, Regularization.UNIFORM, true);
         FactorModel a = train(r, model(r, 32), obj, threads);
         FactorModel b = train(r, model(r, 32), obj, threads);

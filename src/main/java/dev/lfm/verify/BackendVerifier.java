@@ -1,11 +1,18 @@
-package dev.lfm.compute.gpu;
+package dev.lfm.verify;
+
+import dev.lfm.compute.Optimizer;
+
+import dev.lfm.data.SyntheticRatings;
+import dev.lfm.data.Gaussian;
+
+import dev.lfm.compute.gpu.GpuBackend;
 
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.Backends;
 import dev.lfm.compute.ErrorSums;
-import dev.lfm.compute.Gradient;
-import dev.lfm.compute.LossTerms;
+import dev.lfm.objective.Gradient;
+import dev.lfm.objective.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
@@ -50,7 +57,7 @@ public final class BackendVerifier {
         Objective uniform = new Objective(0.05, 0.02, Regularization.UNIFORM, true);
         Objective weighted = new Objective(0.03, 0.01, Regularization.WEIGHTED, true);
         for (int k : new int[] {1, 33}) {
-            Ratings r = random(500, 400, 20_000, k, 11 + k);
+            Ratings r = SyntheticRatings.noise(500, 400, 20_000, 11 + k);
             FactorModel m = model(r, k, 12 + k);
             RatingSet set = b.upload(r);
             b.setModel(m);
@@ -119,9 +126,9 @@ public final class BackendVerifier {
 
     static List<OptimizerStep> optimizers() {
         return List.of(OptimizerStep.plain(0.05f, 0.03f),
-                new OptimizerStep(OptimizerStep.Kind.MOMENTUM, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
-                new OptimizerStep(OptimizerStep.Kind.NESTEROV, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
-                new OptimizerStep(OptimizerStep.Kind.ADAM, 0.01f, 0.02f, 0f, 0.9f, 0.999f, 1e-8f, 1));
+                new OptimizerStep(Optimizer.MOMENTUM, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
+                new OptimizerStep(Optimizer.NESTEROV, 0.05f, 0.03f, 0.8f, 0.9f, 0.999f, 1e-8f, 1),
+                new OptimizerStep(Optimizer.ADAM, 0.01f, 0.02f, 0f, 0.9f, 0.999f, 1e-8f, 1));
     }
 
     /** Two mini-batch steps (state carried) against the formulas of {@link OptimizerStep} in double. */
@@ -164,7 +171,7 @@ public final class BackendVerifier {
 
     private static double delta(OptimizerStep s, double h, double[] m1, double[] m2, int j) {
         switch (s.kind()) {
-            case PLAIN:
+            case SGD:
                 return h;
             case MOMENTUM:
                 m1[j] = s.momentum() * m1[j] + h;
@@ -219,25 +226,12 @@ public final class BackendVerifier {
 
     // ---------------------------------------------------------------- fixtures and metrics
 
-    static Ratings random(int users, int items, int n, int k, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int[] u = new int[n];
-        int[] i = new int[n];
-        float[] v = new float[n];
-        for (int j = 0; j < n; j++) {
-            u[j] = rnd.nextInt(users);
-            i[j] = rnd.nextInt(items);
-            v[j] = 1 + 4 * (float) rnd.nextDouble();
-        }
-        return new Ratings(users, items, u, i, v, n, null, null, 1f, 5f);
-    }
-
     static FactorModel model(Ratings r, int k, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         FactorModel m = new FactorModel(r.numUsers(), r.numItems(), k, true);
         for (float[] a : new float[][] {m.p, m.q, m.userBias, m.itemBias}) {
             for (int j = 0; j < a.length; j++) {
-                a[j] = (float) (FactorModel.gaussian(rnd) * 0.3);
+                a[j] = (float) (Gaussian.next(rnd) * 0.3);
             }
         }
         m.mu = (float) r.mean();

@@ -1,10 +1,23 @@
-package dev.lfm.compute;
+package dev.lfm.verify;
+
+import dev.lfm.objective.Gradient;
+
+import dev.lfm.objective.LossTerms;
+
+import dev.lfm.compute.Side;
+
+import dev.lfm.compute.OptimizerStep;
+
+import dev.lfm.compute.ErrorSums;
+
+import dev.lfm.compute.RatingSet;
+
+import dev.lfm.compute.Backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lfm.cli.Main;
 import dev.lfm.compute.cpu.CpuBackend;
-import dev.lfm.compute.gpu.BackendVerifier;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;

@@ -1,4 +1,8 @@
-package dev.lfm.bench;
+package dev.lfm.compare;
+
+import dev.lfm.compute.Optimizer;
+
+import dev.lfm.data.SyntheticRatings;
 
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
@@ -12,12 +16,12 @@ import dev.lfm.objective.Regularization;
 import java.util.Locale;
 
 /**
- * A plain timing harness for one backend's training steps on a {@link SyntheticProblem}, outside
+ * A plain timing harness for one backend's training steps on a {@link SyntheticRatings#uniform uniform synthetic problem}, outside
  * JMH (for the large problems a JMH fork would regenerate per trial). Arguments as key=value:
  * backend, users, items, ratings, k, threads, epochs, mode (sgd|minibatch|fullbatch), batch, seed.
  * Prints seconds and updates/s per epoch; generation and upload are excluded from the timing.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp target/lfm.jar dev.lfm.bench.Throughput \
+ * <pre>java --add-modules jdk.incubator.vector -cp target/lfm.jar dev.lfm.compare.Throughput \
  *     users=200000 items=20000 ratings=20000000 k=64 threads=2 epochs=5</pre>
  */
 public final class Throughput {
@@ -51,7 +55,7 @@ public final class Throughput {
         long seed = Long.parseLong(a.getOrDefault("seed", "42"));
 
         long t0 = System.nanoTime();
-        Ratings r = SyntheticProblem.generate(users, items, ratings, 8, 0.25, seed);
+        Ratings r = SyntheticRatings.uniform(users, items, ratings, 8, 0.25, seed);
         System.out.printf(Locale.ROOT, "generated %s in %.1f s%n", r, (System.nanoTime() - t0) / 1e9);
         FactorModel m = new FactorModel(users, items, k, true);
         m.mu = (float) r.mean();
@@ -71,12 +75,12 @@ public final class Throughput {
                 switch (mode) {
                     case "sgd" -> b.sgdEpoch(set, obj, 0.005f, 0.005f, seed + e);
                     case "fullbatch" -> b.gradientStep(set, 0, r.size(), obj,
-                            new OptimizerStep(OptimizerStep.Kind.PLAIN, 1e-4f, 1e-4f, 0, 0, 0, 0, e));
+                            new OptimizerStep(Optimizer.SGD, 1e-4f, 1e-4f, 0, 0, 0, 0, e));
                     case "minibatch" -> {
                         b.shuffle(set, seed + e);
                         for (int from = 0; from < r.size(); from += batch) {
                             b.gradientStep(set, from, Math.min(r.size(), from + batch), obj,
-                                    new OptimizerStep(OptimizerStep.Kind.PLAIN, 0.01f, 0.01f, 0, 0, 0, 0, e));
+                                    new OptimizerStep(Optimizer.SGD, 0.01f, 0.01f, 0, 0, 0, 0, e));
                         }
                     }
                     default -> throw new IllegalArgumentException("mode sgd|minibatch|fullbatch");

@@ -1,8 +1,10 @@
-package dev.lfm.bench;
+package dev.lfm.compute.cpu;
+
+import dev.lfm.data.SyntheticRatings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lfm.compute.Gradient;
+import dev.lfm.objective.Gradient;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.cpu.CpuBackend;
 import dev.lfm.data.Ratings;
@@ -23,7 +25,7 @@ class CpuBatchGradientTest {
     @ParameterizedTest
     @CsvSource({"1, WEIGHTED", "2, WEIGHTED", "3, UNIFORM"})
     void fullAndMiniBatchGradientsMatchTheReference(int threads, Regularization reg) {
-        Ratings r = SyntheticProblem.generate(700, 300, 30000, 4, 0.1, 9);
+        Ratings r = SyntheticRatings.uniform(700, 300, 30000, 4, 0.1, 9);
         FactorModel m = new FactorModel(r.numUsers(), r.numItems(), 16, true);
         m.mu = (float) r.mean();
         m.minRating = 1;

@@ -1,4 +1,4 @@
-package dev.lfm.bench;
+package dev.lfm.compare;
 
 import dev.lfm.train.EpochRecord;
 import dev.lfm.train.TrainingResult;

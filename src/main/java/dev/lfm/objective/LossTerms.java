@@ -1,4 +1,4 @@
-package dev.lfm.compute;
+package dev.lfm.objective;
 
 /**
  * The objective's parts: sse = Σ (r − r̂)², factorPenalty = λ·R(P,Q),

@@ -1,4 +1,6 @@
-package dev.lfm.compute.gpu;
+package dev.lfm.verify;
+
+import dev.lfm.compute.Optimizer;
 
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.OptimizerStep;
@@ -33,7 +35,7 @@ public enum ConvergencePlan {
                 }
             }
             case FULL_BATCH -> {
-                OptimizerStep step = new OptimizerStep(OptimizerStep.Kind.MOMENTUM, 0.004f, 0.004f, 0.9f,
+                OptimizerStep step = new OptimizerStep(Optimizer.MOMENTUM, 0.004f, 0.004f, 0.9f,
                         0.9f, 0.999f, 1e-8f, 1);
                 for (int t = 1; t <= 150; t++) {
                     b.gradientStep(train, 0, n, OBJECTIVE, step.withStep(t, step.lr(), step.lrBias()));
@@ -42,11 +44,11 @@ public enum ConvergencePlan {
             default -> {
                 OptimizerStep step = switch (this) {
                     case MINIBATCH_PLAIN -> OptimizerStep.plain(0.03f, 0.03f);
-                    case MINIBATCH_MOMENTUM -> new OptimizerStep(OptimizerStep.Kind.MOMENTUM, 0.01f, 0.01f, 0.7f,
+                    case MINIBATCH_MOMENTUM -> new OptimizerStep(Optimizer.MOMENTUM, 0.01f, 0.01f, 0.7f,
                             0.9f, 0.999f, 1e-8f, 1);
-                    case MINIBATCH_NESTEROV -> new OptimizerStep(OptimizerStep.Kind.NESTEROV, 0.01f, 0.01f, 0.7f,
+                    case MINIBATCH_NESTEROV -> new OptimizerStep(Optimizer.NESTEROV, 0.01f, 0.01f, 0.7f,
                             0.9f, 0.999f, 1e-8f, 1);
-                    default -> new OptimizerStep(OptimizerStep.Kind.ADAM, 0.01f, 0.01f, 0f, 0.9f, 0.999f, 1e-8f, 1);
+                    default -> new OptimizerStep(Optimizer.ADAM, 0.01f, 0.01f, 0f, 0.9f, 0.999f, 1e-8f, 1);
                 };
                 long t = 0;
                 for (int epoch = 0; epoch < 20; epoch++) {
