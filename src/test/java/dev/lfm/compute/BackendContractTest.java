@@ -168,6 +168,36 @@ public abstract class BackendContractTest {
 
     // ------------------------------------------------------------------ deterministic kernels
 
+    /**
+     * evaluate(train) right after loss(train) (what the trainer asks each epoch; a GPU answers it
+     * from the loss's pass) equals the reference, and after a step it follows the new model.
+     */
+    @Test
+    void evaluateAfterLossIsTheSameSumAndFollowsTheModel() {
+        Case c = new Case("random 40x30 k=8", 40, 30, 400, 8, true);
+        Ratings r = c.ratings(31);
+        FactorModel m = c.model(r, 32);
+        RatingSet set = backend.upload(r);
+        backend.setModel(m);
+        Objective obj = OBJECTIVES[0];
+        for (int round = 0; round < 2; round++) {
+            backend.loss(set, obj);
+            ErrorSums got = backend.evaluate(set);
+            FactorModel now = new FactorModel(c.users(), c.items(), c.k(), c.biases());
+            backend.getModel(now);
+            now.mu = m.mu;
+            now.minRating = m.minRating;
+            now.maxRating = m.maxRating;
+            double sse = 0;
+            for (int n = 0; n < r.size(); n++) {
+                double pr = Math.max(1, Math.min(5, Reference.predict(now, r.user(n), r.item(n))));
+                sse += (r.value(n) - pr) * (r.value(n) - pr);
+            }
+            within(c + " evaluate after loss, round " + round, relative(got.sse(), sse));
+            backend.sgdEpoch(set, obj, 0.05f, 0.05f, 7 + round);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void residualsMatchReference(Case c) {

@@ -36,4 +36,18 @@ class OpenClBackendContractTest extends BackendContractTest {
             g.forceSgdLanes(0);
         }
     }
+
+    /** The lane-strided loss and evaluation sums (what GPUs run) forced on this device, every case. */
+    @ParameterizedTest(name = "lanes={0}")
+    @ValueSource(ints = {2, 8, 32})
+    void lossAndEvaluationWithCooperatingLanes(int lanes) {
+        GpuBackend g = (GpuBackend) backend();
+        g.forceReduceLanes(lanes);
+        try {
+            cases().forEach(this::lossAndEvaluateMatchReference);
+            evaluateAfterLossIsTheSameSumAndFollowsTheModel();
+        } finally {
+            g.forceReduceLanes(0);
+        }
+    }
 }

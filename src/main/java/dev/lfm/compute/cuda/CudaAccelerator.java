@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -22,6 +23,9 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+import jcuda.driver.CUjit_option;
+import jcuda.driver.JITOptions;
 
 /**
  * {@link Accelerator} over the CUDA driver API (JCuda): the device's primary context, the legacy
@@ -34,11 +38,20 @@ import jcuda.driver.CUresult;
  *
  * <p>The primary context is made current on the calling thread by every operation, so the
  * accelerator may move between threads (used by one at a time).
+ *
+ * <p>Errors: every failure is a one-line {@link CudaCallException} (an {@code LfmException}). A
+ * kernel fault is asynchronous and surfaces at a later call; the message then names the kernel
+ * launched last. With {@code LFM_CUDA_SYNC=1} (or {@code -Dlfm.cuda.sync=true}) every launch is
+ * followed by {@code cuCtxSynchronize}, so the failing kernel itself is named (slower: debugging
+ * and the GPU check's verify step). A module the driver refuses is reported with the JIT's error
+ * log ({@code cuModuleLoadDataEx} with {@code CU_JIT_ERROR_LOG_BUFFER}).
  */
 public final class CudaAccelerator implements Accelerator {
     /** PTX that loaded, per kernel file, for the JVM's life. */
     private static final Map<String, PtxCompiler.Compiled> RESOLVED = new ConcurrentHashMap<>();
     static final int MULTIPROCESSORS = CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
+    /** Bytes of the JIT error log asked for when a module is loaded. */
+    static final int JIT_LOG_BYTES = 8192;
 
     private final CUdevice device;
     private final CUcontext context;
@@ -53,7 +66,19 @@ public final class CudaAccelerator implements Accelerator {
     private final Set<String> ptxNotes = new LinkedHashSet<>();
     private final List<CuBuffer> buffers = new ArrayList<>();
     private final List<CUmodule> modules = new ArrayList<>();
+    private final boolean sync = syncMode();
+    /** The kernel launched last ("name (grid G, block B)"), named when a fault surfaces later. */
+    private String lastKernel;
     private boolean closed;
+
+    /** Whether launches synchronize ({@code LFM_CUDA_SYNC=1} or {@code -Dlfm.cuda.sync=true}). */
+    static boolean syncMode() {
+        String p = System.getProperty("lfm.cuda.sync");
+        if (p != null) {
+            return Boolean.parseBoolean(p) || "1".equals(p);
+        }
+        return "1".equals(System.getenv("LFM_CUDA_SYNC"));
+    }
 
     /** Opens device {@code ordinal} (cuInit must have succeeded: see {@link CudaBackendProvider}). */
     CudaAccelerator(int ordinal) {
@@ -111,7 +136,14 @@ public final class CudaAccelerator implements Accelerator {
         if (closed) {
             throw new IllegalStateException("CUDA accelerator is closed");
         }
-        CudaCallException.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        checked(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    /** Throws unless CUDA_SUCCESS; a kernel fault names the kernel launched last. */
+    private void checked(int result, String operation) {
+        if (result != CUresult.CUDA_SUCCESS) {
+            throw new CudaCallException(result, operation, lastKernel);
+        }
     }
 
     @Override
@@ -177,7 +209,7 @@ public final class CudaAccelerator implements Accelerator {
             if (!released) {
                 released = true;
                 if (!closed) {
-                    CudaCallException.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+                    checked(cuCtxSetCurrent(context), "cuCtxSetCurrent");
                 }
                 cuMemFree(ptr);
                 buffers.remove(this);
@@ -203,7 +235,7 @@ public final class CudaAccelerator implements Accelerator {
             throw new LfmException("out of device memory: cannot allocate " + (size >> 20) + " MiB on " + name
                     + " (" + (globalMemory >> 20) + " MiB total)");
         }
-        CudaCallException.check(r, "cuMemAlloc(" + size + ")");
+        checked(r, "cuMemAlloc(" + size + ")");
         CuBuffer b = new CuBuffer(p, size);
         buffers.add(b);
         return b;
@@ -222,7 +254,7 @@ public final class CudaAccelerator implements Accelerator {
             bind();
             long bytes = (long) count * Sizeof.FLOAT;
             checkRange(dst, dstOffsetBytes, bytes);
-            CudaCallException.check(cuMemcpyHtoD(ptr(dst).withByteOffset(dstOffsetBytes),
+            checked(cuMemcpyHtoD(ptr(dst).withByteOffset(dstOffsetBytes),
                     Pointer.to(src).withByteOffset((long) from * Sizeof.FLOAT), bytes), "cuMemcpyHtoD");
         }
     }
@@ -233,7 +265,7 @@ public final class CudaAccelerator implements Accelerator {
             bind();
             long bytes = (long) count * Sizeof.INT;
             checkRange(dst, dstOffsetBytes, bytes);
-            CudaCallException.check(cuMemcpyHtoD(ptr(dst).withByteOffset(dstOffsetBytes),
+            checked(cuMemcpyHtoD(ptr(dst).withByteOffset(dstOffsetBytes),
                     Pointer.to(src).withByteOffset((long) from * Sizeof.INT), bytes), "cuMemcpyHtoD");
         }
     }
@@ -244,7 +276,7 @@ public final class CudaAccelerator implements Accelerator {
             bind();
             long bytes = (long) count * Sizeof.FLOAT;
             checkRange(src, srcOffsetBytes, bytes);
-            CudaCallException.check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Sizeof.FLOAT),
+            checked(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Sizeof.FLOAT),
                     ptr(src).withByteOffset(srcOffsetBytes), bytes), "cuMemcpyDtoH");
         }
     }
@@ -255,7 +287,7 @@ public final class CudaAccelerator implements Accelerator {
             bind();
             long bytes = (long) count * Sizeof.INT;
             checkRange(src, srcOffsetBytes, bytes);
-            CudaCallException.check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Sizeof.INT),
+            checked(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Sizeof.INT),
                     ptr(src).withByteOffset(srcOffsetBytes), bytes), "cuMemcpyDtoH");
         }
     }
@@ -269,7 +301,7 @@ public final class CudaAccelerator implements Accelerator {
             }
             bind();
             checkRange(dst, offsetBytes, bytes);
-            CudaCallException.check(cuMemsetD32(ptr(dst).withByteOffset(offsetBytes), pattern, bytes / 4),
+            checked(cuMemsetD32(ptr(dst).withByteOffset(offsetBytes), pattern, bytes / 4),
                     "cuMemsetD32");
         }
     }
@@ -299,20 +331,21 @@ public final class CudaAccelerator implements Accelerator {
         PtxCompiler.Compiled known = RESOLVED.get(file);
         if (known != null) {
             CUmodule m = new CUmodule();
-            int r = cuModuleLoadData(m, nulTerminated(known.ptx()));
+            String[] log = new String[1];
+            int r = loadData(m, known.ptx(), log);
             if (r == CUresult.CUDA_SUCCESS) {
                 modules.add(m);
                 ptxNotes.add(known.note());
                 return m;
             }
             if (!PtxSelection.isRejection(r)) {
-                throw new CudaCallException(r, "cuModuleLoadData(" + file + ")");
+                throw new CudaCallException(r, "cuModuleLoadDataEx(" + file + ")" + jitLogSuffix(log[0]));
             }
         }
         PtxManifest manifest = CudaBackendProvider.manifest();
         String why = PtxSelection.packagedUnusable(manifest, file, PtxManifest.sourceSha256(file));
         boolean nvrtc = PtxCompiler.nvrtcLoadable();
-        boolean nvcc = PtxCompiler.nvccOnPath() != null;
+        boolean nvcc = PtxCompiler.findNvcc() != null;
         String arch = PtxSelection.fallbackArch(ccMajor, ccMinor);
         List<String> failures = new ArrayList<>();
         if (why != null) {
@@ -333,7 +366,8 @@ public final class CudaAccelerator implements Accelerator {
                 }
             }
             CUmodule m = new CUmodule();
-            int r = cuModuleLoadData(m, nulTerminated(c.ptx()));
+            String[] log = new String[1];
+            int r = loadData(m, c.ptx(), log);
             if (r == CUresult.CUDA_SUCCESS) {
                 String note = failures.isEmpty() ? c.note() : c.note() + " after: " + String.join("; ", failures);
                 PtxCompiler.Compiled done = new PtxCompiler.Compiled(c.ptx(), note);
@@ -343,19 +377,48 @@ public final class CudaAccelerator implements Accelerator {
                 return m;
             }
             if (!PtxSelection.isRejection(r)) {
-                throw new CudaCallException(r, "cuModuleLoadData(" + file + ", " + s.label() + ")");
+                throw new CudaCallException(r, "cuModuleLoadDataEx(" + file + ", " + s.label() + ")"
+                        + jitLogSuffix(log[0]));
             }
             failures.add(s.label() + " rejected by driver " + PtxSelection.version(driverVersion) + ": "
-                    + CUresult.stringFor(r));
+                    + CUresult.stringFor(r) + jitLogSuffix(log[0]));
         }
         if (!nvrtc) {
             failures.add("NVRTC not loadable (needs libnvrtc.so.12)");
         }
         if (!nvcc) {
-            failures.add("no nvcc on PATH");
+            failures.add("no nvcc (looked on PATH, in $CUDA_HOME/bin and /usr/local/cuda/bin)");
         }
         throw new BackendUnavailableException("CUDA kernels of " + file + " cannot be loaded: "
                 + String.join("; ", failures));
+    }
+
+    /**
+     * cuModuleLoadDataEx with an error-log buffer; {@code log[0]} gets the JIT's error log (may be
+     * empty). If JCuda's JIT-options wrapper itself fails, falls back to plain cuModuleLoadData.
+     */
+    private static int loadData(CUmodule m, String ptx, String[] log) {
+        byte[] image = nulTerminated(ptx);
+        try {
+            JITOptions jit = new JITOptions();
+            jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+            jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+            int r = cuModuleLoadDataJIT(m, Pointer.to(image), jit);
+            log[0] = jit.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+            return r;
+        } catch (LinkageError | RuntimeException e) {
+            log[0] = null;
+            return cuModuleLoadData(m, image);
+        }
+    }
+
+    /** "; JIT log: …" (one line, at most 400 characters), or "" for an empty log. */
+    static String jitLogSuffix(String log) {
+        if (log == null || log.isBlank()) {
+            return "";
+        }
+        String one = CudaCallException.oneLine(log);
+        return "; JIT log: " + (one.length() > 400 ? one.substring(0, 400) + "…" : one);
     }
 
     private static byte[] nulTerminated(String ptx) {
@@ -384,7 +447,7 @@ public final class CudaAccelerator implements Accelerator {
                 return new CuKernel(name, f, KernelArgs.declaredSizes(p.ptx().get(j), name));
             }
             if (r != CUresult.CUDA_ERROR_NOT_FOUND) {
-                throw new CudaCallException(r, "cuModuleGetFunction(" + name + ")");
+                throw new CudaCallException(r, "cuModuleGetFunction(" + name + ")", lastKernel);
             }
         }
         throw new IllegalArgumentException("kernel " + name + " not found in " + p.files());
@@ -399,15 +462,49 @@ public final class CudaAccelerator implements Accelerator {
         int grid = KernelArgs.gridSize(workItems, localSize);
         KernelArgs.Slot[] slots = KernelArgs.pack(kernel.name(), args, this::ptr);
         KernelArgs.checkSizes(kernel.name(), slots, ((CuKernel) kernel).paramSizes());
-        CudaCallException.check(cuLaunchKernel(((CuKernel) kernel).function(), grid, 1, 1, localSize, 1, 1, 0, null,
-                KernelArgs.params(slots), null), "cuLaunchKernel(" + kernel.name() + ", grid " + grid + ", block "
-                + localSize + ")");
+        String what = kernel.name() + " (grid " + grid + ", block " + localSize + ")";
+        int r = cuLaunchKernel(((CuKernel) kernel).function(), grid, 1, 1, localSize, 1, 1, 0, null,
+                KernelArgs.params(slots), null);
+        afterLaunch(what, r, sync, JCudaDriver::cuCtxSynchronize, lastKernel);
+        lastKernel = what;
+    }
+
+    /**
+     * The checks after one cuLaunchKernel (shared with the fault-injection tests): a refused launch
+     * names the kernel; in sync mode the launch is waited for, and a fault in it names it too.
+     *
+     * @param what "kernel (grid G, block B)"
+     * @param previous the kernel launched before (a fault of it can surface at this launch)
+     */
+    static void afterLaunch(String what, int launchResult, boolean sync, IntSupplier synchronize, String previous) {
+        if (launchResult != CUresult.CUDA_SUCCESS) {
+            throw new CudaCallException(launchResult, "launch of kernel " + what, previous);
+        }
+        if (sync) {
+            int r = synchronize.getAsInt();
+            if (r != CUresult.CUDA_SUCCESS) {
+                throw new CudaCallException(r, "kernel " + what + " [LFM_CUDA_SYNC=1]");
+            }
+        }
+    }
+
+    /**
+     * Blocks of {@code localSize} threads of {@code kernel} resident at once on one multiprocessor
+     * (cuOccupancyMaxActiveBlocksPerMultiprocessor: registers, shared memory and the block limit).
+     */
+    @Override
+    public int groupsPerUnit(Kernel kernel, int localSize) {
+        bind();
+        int[] n = new int[1];
+        checked(cuOccupancyMaxActiveBlocksPerMultiprocessor(n, ((CuKernel) kernel).function(), localSize, 0),
+                "cuOccupancyMaxActiveBlocksPerMultiprocessor(" + kernel.name() + ", " + localSize + ")");
+        return n[0];
     }
 
     @Override
     public void finish() {
         bind();
-        CudaCallException.check(cuCtxSynchronize(), "cuCtxSynchronize");
+        checked(cuCtxSynchronize(), "cuCtxSynchronize");
     }
 
     /** Makes the context current on this thread (for cuBLAS calls on this accelerator's buffers). */

@@ -6,7 +6,9 @@ import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.BackendProvider;
 import dev.lfm.compute.BackendUnavailableException;
+import dev.lfm.compute.gpu.Accelerator;
 import dev.lfm.compute.gpu.GpuBackend;
+import dev.lfm.compute.gpu.SgdKernels;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.driver.CUdevice;
@@ -46,63 +48,96 @@ public final class CudaBackendProvider implements BackendProvider {
         }
     }
 
+    /**
+     * Probes once. The outcome (a reason, or the devices and notes) is assembled in locals and
+     * published together with {@code probed = true} at the end, so no caller ever sees "probed"
+     * without a result. Everything thrown (except a {@link VirtualMachineError}, which is
+     * rethrown and leaves the probe to be retried) becomes the one-line reason.
+     */
     private static void probe() {
         synchronized (LOCK) {
             if (probed) {
                 return;
             }
-            probed = true;
-            int driver;
-            int count;
+            Outcome o;
             try {
-                setExceptionsEnabled(false);
-                int r = cuInit(0);
-                if (r != CUresult.CUDA_SUCCESS) {
-                    reason = CudaProbe.initReason(r);
-                    return;
-                }
-                int[] n = new int[1];
-                r = cuDeviceGetCount(n);
-                if (r != CUresult.CUDA_SUCCESS) {
-                    reason = "cuDeviceGetCount failed: " + CUresult.stringFor(r);
-                    return;
-                }
-                count = n[0];
-                if (count == 0) {
-                    reason = "no CUDA device (the NVIDIA driver is loaded but sees no GPU)";
-                    return;
-                }
-                driver = CudaAccelerator.driverVersion();
+                o = probeDevices();
+            } catch (VirtualMachineError e) {
+                throw e;
             } catch (LinkageError e) {
-                reason = CudaProbe.linkageReason(e);
-                return;
+                o = Outcome.unavailable(CudaProbe.linkageReason(e));
+            } catch (Throwable e) {
+                o = Outcome.unavailable(CudaProbe.throwableReason(e));
             }
-            try {
-                List<String> found = new ArrayList<>();
-                for (int d = 0; d < count; d++) {
-                    CUdevice dev = new CUdevice();
-                    CudaCallException.check(cuDeviceGet(dev, d), "cuDeviceGet");
-                    found.add("cuda:" + d + " " + CudaAccelerator.describe(CudaAccelerator.deviceName(dev),
-                            CudaAccelerator.attribute(dev, CudaAccelerator.MULTIPROCESSORS),
-                            CudaAccelerator.totalMemory(dev),
-                            CudaAccelerator.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
-                            CudaAccelerator.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
-                            driver) + (d == 0 ? " [default]" : ""));
-                }
-                try (CudaAccelerator acc = new CudaAccelerator(0)) {
-                    acc.build(GpuBackend.FILES);
-                    ptxNote = acc.ptxNote();
-                }
-                String blas = CudaBlas.unavailableReason();
-                cublasNote = blas == null ? "cuBLAS: available (top-N scoring by SGEMV)"
-                        : "cuBLAS not available: " + blas + " (own kernels only)";
-                devices = List.copyOf(found);
-            } catch (BackendUnavailableException e) {
-                reason = e.getMessage();
-            } catch (CudaCallException | IllegalStateException e) {
-                reason = CudaProbe.firstLine(e.getMessage());
-            }
+            reason = o.reason();
+            devices = o.devices();
+            ptxNote = o.ptxNote();
+            cublasNote = o.cublasNote();
+            probed = true;
         }
+    }
+
+    /** What the probe found: a reason (unavailable) or devices with their notes. */
+    record Outcome(String reason, List<String> devices, String ptxNote, String cublasNote) {
+        static Outcome unavailable(String reason) {
+            return new Outcome(reason == null || reason.isBlank() ? "CUDA probe failed" : reason, List.of(), "", "");
+        }
+    }
+
+    private static Outcome probeDevices() {
+        setExceptionsEnabled(false);
+        int r = cuInit(0);
+        if (r != CUresult.CUDA_SUCCESS) {
+            return Outcome.unavailable(CudaProbe.initReason(r));
+        }
+        int[] n = new int[1];
+        r = cuDeviceGetCount(n);
+        if (r != CUresult.CUDA_SUCCESS) {
+            return Outcome.unavailable("cuDeviceGetCount failed: " + CUresult.stringFor(r));
+        }
+        int count = n[0];
+        if (count == 0) {
+            return Outcome.unavailable("no CUDA device (the NVIDIA driver is loaded but sees no GPU)");
+        }
+        int driver = CudaAccelerator.driverVersion();
+        List<String> found = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            CUdevice dev = new CUdevice();
+            CudaCallException.check(cuDeviceGet(dev, d), "cuDeviceGet");
+            found.add("cuda:" + d + " " + CudaAccelerator.describe(CudaAccelerator.deviceName(dev),
+                    CudaAccelerator.attribute(dev, CudaAccelerator.MULTIPROCESSORS),
+                    CudaAccelerator.totalMemory(dev),
+                    CudaAccelerator.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
+                    CudaAccelerator.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
+                    driver) + (d == 0 ? " [default]" : ""));
+        }
+        String ptx;
+        try (CudaAccelerator acc = new CudaAccelerator(0)) {
+            Accelerator.Program program = acc.build(GpuBackend.FILES);
+            ptx = acc.ptxNote() + "; occupancy: " + occupancy(acc, program);
+        }
+        String blas = CudaBlas.unavailableReason();
+        String cublas = blas == null ? "cuBLAS: available (top-N scoring by SGEMV)"
+                : "cuBLAS not available: " + blas + " (own kernels only)";
+        return new Outcome(null, List.copyOf(found), ptx, cublas);
+    }
+
+    /** "sgd_epoch N, sgd_epoch_half M blocks of 128 per multiprocessor" (what sizes the SGD grid). */
+    private static String occupancy(CudaAccelerator acc, Accelerator.Program program) {
+        try {
+            return occupancyOrThrow(acc, program);
+        } catch (RuntimeException e) {
+            return "unknown (" + CudaProbe.firstLine(e.getMessage()) + ")";
+        }
+    }
+
+    private static String occupancyOrThrow(CudaAccelerator acc, Accelerator.Program program) {
+        StringBuilder b = new StringBuilder();
+        for (String k : List.of(SgdKernels.SGD_EPOCH, SgdKernels.SGD_EPOCH_HALF)) {
+            b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+                    .append(acc.groupsPerUnit(acc.kernel(program, k), SgdKernels.GROUP));
+        }
+        return b + " blocks of " + SgdKernels.GROUP + " per multiprocessor";
     }
 
     @Override

@@ -46,6 +46,19 @@ public final class CudaProbe {
         return lib + " not found";
     }
 
+    /**
+     * Reason for anything else the probe threw: the message's first line when there is one (a
+     * {@link CudaCallException}, a kernel-load failure), else the exception's class and message.
+     */
+    public static String throwableReason(Throwable t) {
+        String msg = firstLine(t.getMessage());
+        if (t instanceof dev.lfm.LfmException && !msg.isEmpty()) {
+            return msg;
+        }
+        String name = t.getClass().getSimpleName();
+        return msg.isEmpty() ? "CUDA probe failed: " + name : "CUDA probe failed: " + name + ": " + msg;
+    }
+
     /** Reason for a failed {@code cuInit}. */
     public static String initReason(int cuResult) {
         return switch (cuResult) {

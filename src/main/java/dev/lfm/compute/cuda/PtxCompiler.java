@@ -16,7 +16,7 @@ import jcuda.nvrtc.nvrtcResult;
 
 /**
  * Run-time compilation of a kernel file (common.h + file) to PTX, for when the packaged PTX is
- * missing, stale or rejected by the driver: NVRTC through JCuda, or an nvcc on PATH. Results are
+ * missing, stale or rejected by the driver: NVRTC through JCuda, or nvcc (PATH, {@code $CUDA_HOME/bin}, {@code /usr/local/cuda/bin}). Results are
  * cached under {@code <cache>/ptx} as
  * {@code <sha256 of compiler, arch and source>.ptx}, where {@code <cache>} is the system property
  * {@code lfm.cacheDir}, else {@code $LFM_CACHE_DIR}, else {@code ~/.cache/lfm}.
@@ -51,19 +51,32 @@ final class PtxCompiler {
         }
     }
 
-    /** The first {@code nvcc} on PATH, or null. */
-    static Path nvccOnPath() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "nvcc");
+    /** The nvcc to use: the first of {@link #nvccCandidates} that is executable, or null. */
+    static Path findNvcc() {
+        for (Path p : nvccCandidates(System.getenv("PATH"), System.getenv("CUDA_HOME"))) {
             if (Files.isExecutable(p)) {
                 return p;
             }
         }
         return null;
+    }
+
+    /**
+     * Where nvcc is looked for, in order: each PATH entry, {@code $CUDA_HOME/bin}, then
+     * {@code /usr/local/cuda/bin} (the toolkit's default, often not on PATH of a bare machine).
+     */
+    static List<Path> nvccCandidates(String path, String cudaHome) {
+        List<Path> out = new java.util.ArrayList<>();
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                out.add(Path.of(dir.isEmpty() ? "." : dir, "nvcc"));
+            }
+        }
+        if (cudaHome != null && !cudaHome.isBlank()) {
+            out.add(Path.of(cudaHome, "bin", "nvcc"));
+        }
+        out.add(Path.of("/usr/local/cuda/bin/nvcc"));
+        return List.copyOf(new java.util.LinkedHashSet<>(out));
     }
 
     static Path cacheDir() {
@@ -77,7 +90,7 @@ final class PtxCompiler {
         String text = PtxManifest.source(file);
         String key = PtxManifest.sha256(source.name() + "\n" + arch + "\n" + text);
         Path cached = cacheDir().resolve(key + ".ptx");
-        String label = source == PtxSelection.Source.NVRTC ? "NVRTC " + nvrtcVersion : source.label();
+        String label = source == PtxSelection.Source.NVRTC ? "NVRTC " + nvrtcVersion : "nvcc " + findNvcc();
         if (Files.isRegularFile(cached)) {
             try {
                 return new Compiled(Files.readString(cached), label + " " + arch + " (cached " + cached + ")");
@@ -121,9 +134,9 @@ final class PtxCompiler {
     }
 
     private static String nvcc(String file, String arch) {
-        Path nvcc = nvccOnPath();
+        Path nvcc = findNvcc();
         if (nvcc == null) {
-            throw new IllegalStateException("nvcc not on PATH");
+            throw new IllegalStateException("no nvcc on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin");
         }
         Path dir = null;
         try {

@@ -14,7 +14,7 @@ import jcuda.driver.CUresult;
  *   <li>if that is missing, stale, or the driver rejects it ({@link #isRejection}: a driver older
  *       than the nvcc that built it answers {@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}), the source
  *       is compiled at run time: first by {@link Source#NVRTC} (JCuda's binding; needs
- *       {@code libnvrtc.so.12}), then by an {@link Source#NVCC} on PATH. Compiled PTX is cached
+ *       {@code libnvrtc.so.12}), then by {@link Source#NVCC} (PATH, {@code $CUDA_HOME/bin}, {@code /usr/local/cuda/bin}). Compiled PTX is cached
  *       on disk by source hash, so a run pays for compilation once.
  * </ol>
  */
@@ -24,7 +24,7 @@ public final class PtxSelection {
 
     /** A producer of PTX. */
     public enum Source {
-        PACKAGED("packaged PTX"), NVRTC("NVRTC"), NVCC("nvcc on PATH");
+        PACKAGED("packaged PTX"), NVRTC("NVRTC"), NVCC("nvcc");
 
         private final String label;
 

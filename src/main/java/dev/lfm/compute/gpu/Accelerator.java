@@ -48,6 +48,15 @@ public interface Accelerator extends AutoCloseable {
     /** Largest work-group (block) size the device accepts. */
     int maxWorkGroupSize();
 
+    /**
+     * How many work-groups of {@code localSize} work-items of {@code kernel} one compute unit runs
+     * at once (at least 1). CUDA: {@code cuOccupancyMaxActiveBlocksPerMultiprocessor} (registers,
+     * shared memory, block limits). OpenCL has no occupancy query: the kernel's
+     * {@code CL_KERNEL_WORK_GROUP_SIZE} (the largest group its resources allow) divided by
+     * {@code localSize}. Launches that want one full wave size their grid from this.
+     */
+    int groupsPerUnit(Kernel kernel, int localSize);
+
     /** Allocates {@code bytes} (at least 4) of uninitialized device memory. */
     Buffer alloc(long bytes);
 

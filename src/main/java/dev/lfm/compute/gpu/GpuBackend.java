@@ -79,6 +79,12 @@ public final class GpuBackend implements Backend {
     private boolean segmentsForFullBatch = GradientKernels.FULL_BATCH_SEGMENTS;
     private boolean closed;
     private int sgdLanes;
+    /** Bumped by every change of the parameters; keys the error sums {@link #loss} leaves behind. */
+    private long modelVersion;
+    /** The clipped error sums of the last {@link #loss} pass: {@link #evaluate} of the same set and model reuses them. */
+    private GpuRatingSet lastErrorsSet;
+    private long lastErrorsVersion = -1;
+    private ErrorSums lastErrors;
 
     /** Builds the kernels on {@code accelerator}, factors stored as float; the backend owns and closes it. */
     public GpuBackend(Accelerator accelerator) {
@@ -144,6 +150,18 @@ public final class GpuBackend implements Backend {
     }
 
     /**
+     * Forces the lanes per rating (or row) of the loss and evaluation reductions (a power of two
+     * 1..32; 0 = automatic), so tests can run their cross-lane sums on any device.
+     */
+    public void forceReduceLanes(int lanes) {
+        if (lanes < 0 || lanes > 32 || Integer.bitCount(Math.max(1, lanes)) != 1) {
+            throw new IllegalArgumentException("lanes must be 0 or a power of two up to 32");
+        }
+        reduce.forceLanes(lanes);
+        lastErrorsSet = null;
+    }
+
+    /**
      * Fills device scratch outputs (residual buffer, reduction partials) with NaN, so an element a
      * kernel fails to write shows up in the next result (contract tests).
      */
@@ -152,6 +170,7 @@ public final class GpuBackend implements Backend {
             acc.fill(residual, Float.NaN);
         }
         reduce.poison();
+        lastErrorsSet = null;
     }
 
     @Override
@@ -176,6 +195,7 @@ public final class GpuBackend implements Backend {
             acc0 = new Accumulators(acc, m);
         }
         m.upload(acc, model);
+        modelVersion++;
         halfStale = true;
         for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi}) {
             if (b != null) {
@@ -216,7 +236,12 @@ public final class GpuBackend implements Backend {
         requireModel();
         GpuRatingSet s = dev(train);
         boolean weighted = obj.regularization() == Regularization.WEIGHTED;
-        double sse = reduce.sse(s, m);
+        // one pass gives the objective's squared error and the clipped sums of evaluate(train)
+        double[] e = reduce.errors(s, m);
+        lastErrorsSet = s;
+        lastErrorsVersion = modelVersion;
+        lastErrors = new ErrorSums(e[1], e[2], s.size());
+        double sse = e[0];
         double[] pu = reduce.penalty(m.numUsers, m.p, m.bu, s.userCounts, m.rank, weighted);
         double[] pi = reduce.penalty(m.numItems, m.q, m.bi, s.itemCounts, m.rank, weighted);
         return new LossTerms(sse, obj.lambda() * (pu[0] + pi[0]),
@@ -227,8 +252,11 @@ public final class GpuBackend implements Backend {
     public ErrorSums evaluate(RatingSet set) {
         requireModel();
         GpuRatingSet s = dev(set);
-        double[] sums = reduce.eval(s, m);
-        return new ErrorSums(sums[0], sums[1], s.size());
+        if (s == lastErrorsSet && modelVersion == lastErrorsVersion) {
+            return lastErrors;
+        }
+        double[] sums = reduce.errors(s, m);
+        return new ErrorSums(sums[1], sums[2], s.size());
     }
 
     private Buffer residualScratch(int count) {
@@ -259,6 +287,7 @@ public final class GpuBackend implements Backend {
     public void sgdEpoch(RatingSet train, Objective obj, float lr, float lrBias, long seed) {
         requireModel();
         GpuRatingSet s = dev(train);
+        modelVersion++;
         Buffer p = m.p;
         Buffer q = m.q;
         if (halfFactors) {
@@ -370,6 +399,7 @@ public final class GpuBackend implements Backend {
             return;
         }
         Touched t = accumulate(s, from, to, obj);
+        modelVersion++;
         ensureState(step.kind());
         halfStale = true;
         boolean useBias = obj.biases() && m.biases;
@@ -414,6 +444,7 @@ public final class GpuBackend implements Backend {
     public void alsSweep(RatingSet train, Objective obj, Side side) {
         requireModel();
         GpuRatingSet s = dev(train);
+        modelVersion++;
         halfStale = true;
         als.sweep(s, m, side, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases);

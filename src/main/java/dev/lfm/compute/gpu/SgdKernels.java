@@ -17,17 +17,35 @@ public final class SgdKernels {
     public static final int GROUP = 128;
     /** A stream walks at least this many ratings (fewer, longer streams on small sets). */
     static final int MIN_PER_STREAM = 64;
-    /** Work-groups per compute unit at most (enough streams to fill a GPU). */
-    static final int GROUPS_PER_UNIT = 16;
+    /**
+     * Work-groups per compute unit at most, whatever the device reports (a CPU device reports
+     * thousands of work-items per group; 16 groups of 128 are plenty of streams for it).
+     */
+    static final int MAX_GROUPS_PER_UNIT = 16;
 
     private final Accelerator acc;
     private final Kernel epoch;
     private final Kernel epochHalf;
+    /** Resident work-groups per compute unit of each variant (one full wave), from the device. */
+    private final int residentFloat;
+    private final int residentHalf;
 
     SgdKernels(Accelerator acc, Program program) {
         this.acc = acc;
         this.epoch = acc.kernel(program, SGD_EPOCH);
         this.epochHalf = acc.kernel(program, SGD_EPOCH_HALF);
+        this.residentFloat = resident(acc, epoch);
+        this.residentHalf = resident(acc, epochHalf);
+    }
+
+    /** min(MAX_GROUPS_PER_UNIT, the device's resident groups of GROUP for the kernel), at least 1. */
+    static int resident(Accelerator acc, Kernel k) {
+        return Math.max(1, Math.min(MAX_GROUPS_PER_UNIT, acc.groupsPerUnit(k, GROUP)));
+    }
+
+    /** Resident work-groups per compute unit that sizes the grid of the float or fp16 epoch. */
+    int groupsPerUnit(boolean half) {
+        return half ? residentHalf : residentFloat;
     }
 
     /**
@@ -42,7 +60,10 @@ public final class SgdKernels {
 
     /**
      * One epoch. Geometry: local = {@link #GROUP}; streams = min(count / MIN_PER_STREAM,
-     * computeUnits × GROUPS_PER_UNIT × GROUP/lanes) (at least 1); each stream walks
+     * computeUnits × resident × GROUP/lanes) (at least 1), where resident is the variant's
+     * {@link Accelerator#groupsPerUnit} (CUDA: the occupancy calculator, e.g. 10 blocks of 128 for
+     * 48 registers a thread; capped at {@link #MAX_GROUPS_PER_UNIT}), so the grid is one full wave
+     * and no second, partial wave of blocks waits for the first; each stream walks
      * perStream = ⌈count / streams⌉ consecutive positions of the permutation; groups =
      * ⌈streams / (GROUP/lanes)⌉ (surplus lane groups of the last one idle). A set of fewer than
      * 2·MIN_PER_STREAM ratings is therefore one sequential stream.
@@ -58,7 +79,7 @@ public final class SgdKernels {
         }
         int lanes = forcedLanes > 0 ? forcedLanes : acc.cpuDevice() ? 1 : lanes(m.rank);
         int perGroup = GROUP / lanes;
-        long maxStreams = (long) Math.max(1, acc.computeUnits()) * GROUPS_PER_UNIT * perGroup;
+        long maxStreams = (long) Math.max(1, acc.computeUnits()) * groupsPerUnit(half) * perGroup;
         long streams = Math.max(1, Math.min(maxStreams, count / MIN_PER_STREAM));
         int perStream = (int) ((count + streams - 1) / streams);
         // lane groups past `streams` in the last work-group start at or beyond count: they idle

@@ -317,6 +317,18 @@ public final class OpenClAccelerator implements Accelerator {
         clEnqueueNDRangeKernel(queue, k, 1, null, new long[] {global}, new long[] {localSize}, 0, null, null);
     }
 
+    /**
+     * {@code CL_KERNEL_WORK_GROUP_SIZE / localSize} (at least 1): OpenCL 1.2 has no occupancy
+     * query, and this kernel-specific limit reflects its register use on GPUs.
+     */
+    @Override
+    public int groupsPerUnit(Kernel kernel, int localSize) {
+        long[] v = new long[1];
+        clGetKernelWorkGroupInfo(((ClKernel) kernel).kernel(), device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+                Pointer.to(v), null);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, v[0] / Math.max(1, localSize)));
+    }
+
     @Override
     public void finish() {
         clFinish(queue);

@@ -45,4 +45,13 @@ class CudaProbeTest {
                 .isEqualTo("libcublas.so.12 not found");
         assertThat(CudaProbe.missingLibrary("nothing here")).isNull();
     }
+
+    @Test
+    void anythingElseTheProbeThrowsIsOneLine() {
+        assertThat(CudaProbe.throwableReason(new IllegalArgumentException("bad\nsecond")))
+                .isEqualTo("CUDA probe failed: IllegalArgumentException: bad");
+        assertThat(CudaProbe.throwableReason(new NullPointerException())).isEqualTo("CUDA probe failed: NullPointerException");
+        assertThat(CudaProbe.throwableReason(new CudaCallException(CUresult.CUDA_ERROR_INVALID_VALUE, "cuDeviceGet")))
+                .isEqualTo("CUDA error: cuDeviceGet failed: CUDA_ERROR_INVALID_VALUE");
+    }
 }
