@@ -29,13 +29,18 @@ public abstract class BackendState {
     /** Number of ratings of the generated problem. */
     protected abstract long size();
 
+    /** Whether the backend stores P and Q as fp16 during SGD epochs (GPU backends; default float). */
+    protected boolean halfFactors() {
+        return false;
+    }
+
     /** Extra per-trial setup after the fixture exists (not measured). */
     protected void prepare() {
     }
 
     @Setup(Level.Trial)
     public void openFixture() {
-        f = new Fixture(backend, k, size(), threads);
+        f = new Fixture(backend, k, size(), threads, halfFactors());
         prepare();
     }
 

@@ -37,6 +37,11 @@ final class Fixture implements AutoCloseable {
     final Objective objective = new Objective(0.05, 0.01, Regularization.WEIGHTED, true);
 
     Fixture(String backendName, int k, long ratings, int threads) {
+        this(backendName, k, ratings, threads, false);
+    }
+
+    /** With {@code halfFactors}, a GPU backend stores P and Q as fp16 during SGD epochs. */
+    Fixture(String backendName, int k, long ratings, int threads, boolean halfFactors) {
         BackendProvider provider;
         try {
             provider = Backends.provider(backendName);
@@ -59,7 +64,7 @@ final class Fixture implements AutoCloseable {
         int nTest = n / 10;
         train = slice(all, nTest, n);
         test = slice(all, 0, nTest);
-        backend = provider.open(new BackendOptions(threads, -1));
+        backend = provider.open(new BackendOptions(threads, -1, halfFactors));
         trainSet = backend.upload(train);
         testSet = backend.upload(test);
         syncSet = backend.upload(slice(all, 0, 1));

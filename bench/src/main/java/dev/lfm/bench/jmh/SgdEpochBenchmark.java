@@ -12,7 +12,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * One per-rating SGD epoch ({@code Backend.sgdEpoch}) over the training set. Updates/s = train
+ * One per-rating SGD epoch ({@code Backend.sgdEpoch}) over the training set, P and Q stored as
+ * float or (GPU backends, {@code -p storage=half}) fp16. Updates/s = train
  * ratings (0.9 · size) / the reported time. The first epoch (which builds the CPU block plan) runs
  * in setup.
  */
@@ -25,9 +26,21 @@ public class SgdEpochBenchmark extends BackendState {
     @Param({"1000000", "20000000"})
     public long size;
 
+    /** float or half: P and Q stored as fp16 during the epoch (GPU backends only). */
+    @Param({"float"})
+    public String storage;
+
     @Override
     protected long size() {
         return size;
+    }
+
+    @Override
+    protected boolean halfFactors() {
+        if (!storage.equals("float") && !storage.equals("half")) {
+            throw new IllegalArgumentException("storage must be float or half, not " + storage);
+        }
+        return storage.equals("half");
     }
 
     private long epoch;
