@@ -19,25 +19,25 @@ public final class TrainingOptions {
     @Mixin
     public ModelOptions model;
 
-    @Option(names = "--algorithm",
+    @Option(names = "--algorithm", paramLabel = "sgd|als",
             description = "sgd (gradient descent: SGD, mini-batch or full batch by --batch-size) | als (default: ${lfm.algorithm})")
     public String algorithm;
 
-    @Option(names = "--epochs", description = "Epochs (ALS: sweeps) (default: ${lfm.epochs}).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (ALS: sweeps) (default: ${lfm.epochs}).")
     public Integer epochs;
 
-    @Option(names = "--lr", description = "Learning rate η for the factors, scaling half the summed gradient of a batch "
+    @Option(names = "--lr", paramLabel = "ETA", description = "Learning rate η for the factors, scaling half the summed gradient of a batch "
             + "(default: ${lfm.lr}).")
     public Double lr;
 
-    @Option(names = "--regularization", description = "weighted (λ·n_u‖p_u‖², as per-rating SGD, LIBMF, Surprise and "
+    @Option(names = "--regularization", paramLabel = "weighted|uniform", description = "weighted (λ·n_u‖p_u‖², as per-rating SGD, LIBMF, Surprise and "
             + "Spark's ALS-WR) | uniform (λ‖p_u‖², the seed form) (default: ${lfm.regularization})")
     public String regularization;
 
-    @Option(names = "--batch-size", description = "1 = SGD, b = mini-batch, all = full batch (default: ${lfm.batchSize})")
+    @Option(names = "--batch-size", paramLabel = "1|B|all", description = "1 = SGD, b = mini-batch, all = full batch (default: ${lfm.batchSize})")
     public String batchSize;
 
-    @Option(names = "--optimizer", description = "sgd|momentum|nesterov|adam (default: ${lfm.optimizer})")
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd|momentum|nesterov|adam (default: ${lfm.optimizer})")
     public String optimizer;
 
     /**
@@ -52,25 +52,13 @@ public final class TrainingOptions {
     /** Sets on {@code c} every flag that was given; the rest keep {@code c}'s values (not validated). */
     public TrainingConfig applyTo(TrainingConfig c) {
         model.applyTo(c);
-        if (epochs != null) {
-            c.epochs = epochs;
-        }
-        if (lr != null) {
-            c.lr = lr;
-        }
+        ModelOptions.given(epochs, v -> c.epochs = v);
+        ModelOptions.given(lr, v -> c.lr = v);
         TrainingConfig p = parsed();
-        if (algorithm != null) {
-            c.algorithm = p.algorithm;
-        }
-        if (optimizer != null) {
-            c.optimizer = p.optimizer;
-        }
-        if (regularization != null) {
-            c.regularization = p.regularization;
-        }
-        if (batchSize != null) {
-            c.batchSize = parseBatch(batchSize);
-        }
+        ModelOptions.given(algorithm, v -> c.algorithm = p.algorithm);
+        ModelOptions.given(optimizer, v -> c.optimizer = p.optimizer);
+        ModelOptions.given(regularization, v -> c.regularization = p.regularization);
+        ModelOptions.given(batchSize, v -> c.batchSize = parseBatch(v));
         return c;
     }
 
