@@ -2,49 +2,56 @@ package dev.lfm.cli;
 
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
+import dev.lfm.compute.BackendProvider;
 import dev.lfm.compute.Backends;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
-/** Backend selection flags (a picocli mixin). */
+/**
+ * The backend choice (a picocli mixin): one backend, or auto, for the commands that train; a
+ * comma-separated list (default all) for verify and devices.
+ */
 public final class BackendFlags {
-    @Option(names = "--backend", defaultValue = "auto", description = "auto|cpu|opencl|cuda (auto tries cuda, then opencl, then cpu) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", paramLabel = "NAME", description = "auto|cpu|opencl|cuda (auto tries cuda, then opencl, "
+            + "then cpu; the default). verify and devices: a comma-separated list (default: all).")
     public String backend;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores) (default: ${DEFAULT-VALUE})")
-    public int threads;
-
-    @Option(names = "--device", defaultValue = "-1", description = "Device index for opencl/cuda as listed by 'lfm devices' (-1 = first GPU) (default: ${DEFAULT-VALUE})")
-    public int device;
-
-    @Option(names = "--factor-storage", defaultValue = "float", paramLabel = "float|half",
-            description = "Storage of P and Q during SGD epochs on opencl/cuda: float, or half (fp16, float arithmetic) (default: ${DEFAULT-VALUE})")
-    public String factorStorage;
-
-    public BackendOptions options() {
-        if (threads < 0) {
-            throw new dev.lfm.LfmException("--threads must be >= 0 (got " + threads + ")");
-        }
-        boolean half = halfFactors(factorStorage);
-        if (half && "cpu".equalsIgnoreCase(backend)) {
-            throw new dev.lfm.LfmException(BackendOptions.HALF_IS_GPU_ONLY);
-        }
-        return new BackendOptions(threads, device, half);
+    /** The one backend named, or "auto". */
+    public String name() {
+        return backend == null ? "auto" : backend.trim();
     }
 
-    /** Parses a {@code --factor-storage} value: true for half, false for float. */
-    static boolean halfFactors(String storage) {
-        if ("half".equalsIgnoreCase(storage)) {
-            return true;
+    /** The providers named (all when none is), in auto order; an unknown name is a one-line error. */
+    public List<BackendProvider> providers() {
+        if (backend == null || backend.isBlank()) {
+            return Backends.providers();
         }
-        if (storage == null || "float".equalsIgnoreCase(storage)) {
-            return false;
+        List<String> names = new ArrayList<>();
+        for (String n : backend.split(",")) {
+            names.add(Backends.provider(n.trim()).name());
         }
-        throw new dev.lfm.LfmException("--factor-storage must be float or half (got '" + storage + "')");
+        return Backends.providers().stream().filter(p -> names.contains(p.name())).toList();
     }
 
-    /** Opens the chosen backend; skipped backends under auto are noted on {@code log}. */
-    public Backend open(PrintWriter log) {
-        return Backends.open(backend, options(), note -> log.println("note: " + note + "; falling back"));
+    /** Opens the chosen backend; under auto each skipped backend is noted on {@code log}. */
+    public Backend open(DeviceOptions device, PrintWriter log) {
+        return Backends.open(name(), device.options(name()), note -> log.println("note: " + note + "; falling back"));
+    }
+
+    /**
+     * Resolves the backend once (auto's skips and the choice go to {@code log}) and returns a
+     * supplier that opens that same backend afresh for every model trained.
+     */
+    public Supplier<Backend> resolve(DeviceOptions device, PrintWriter log) {
+        BackendOptions opts = device.options(name());
+        String resolved;
+        try (Backend b = Backends.open(name(), opts, note -> log.println("note: " + note))) {
+            resolved = b.name();
+            log.println("backend: " + b.name() + " (" + b.device() + ")");
+        }
+        return () -> Backends.open(resolved, opts, null);
     }
 }

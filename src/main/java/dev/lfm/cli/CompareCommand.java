@@ -1,26 +1,17 @@
 package dev.lfm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lfm.LfmException;
 import dev.lfm.compare.Comparison;
 import dev.lfm.compute.Backend;
-import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.BackendProvider;
 import dev.lfm.compute.BackendUnavailableException;
 import dev.lfm.compute.Backends;
-import dev.lfm.objective.Regularization;
-import dev.lfm.train.Algorithm;
-import dev.lfm.compute.Optimizer;
+import dev.lfm.io.OutputFiles;
 import dev.lfm.train.Trainer;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,64 +42,44 @@ import picocli.CommandLine.Spec;
                     + "one 12-byte rating record)."})
 public final class CompareCommand implements Callable<Integer> {
     @Mixin
-    DataOptions data = new DataOptions();
+    DataOptions data;
 
     @Option(names = "--backends", split = ",", paramLabel = "NAME",
             description = "Backends to compare, comma-separated (default: all known: cuda,opencl,cpu).")
     List<String> backends;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all; default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
-    @Option(names = "--device", defaultValue = "-1", description = "GPU device index (-1 = first GPU).")
-    int device;
-
-    @Option(names = "--factor-storage", defaultValue = "float", paramLabel = "float|half",
-            description = "half: also train each GPU backend with P and Q stored as fp16 during SGD epochs (a second row; "
-                    + "plain SGD only) (default: ${DEFAULT-VALUE}).")
-    String factorStorage;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for data, initialization and order (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = {"-k", "--rank"}, defaultValue = "64", description = "Rank k (default: ${DEFAULT-VALUE}).")
-    int rank;
-
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs in all, warm-up included (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Leading epochs excluded from the timing (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--algorithm", defaultValue = "sgd", description = "sgd|als (default: ${DEFAULT-VALUE}).")
-    String algorithm;
-
-    @Option(names = "--batch-size", defaultValue = "1", description = "1 = SGD, b = mini-batch, all = full batch (default: ${DEFAULT-VALUE}).")
-    String batchSize;
-
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd|momentum|nesterov|adam (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--lr", defaultValue = "0.005", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--reg", defaultValue = "0.05", description = "λ, factor regularization (default: ${DEFAULT-VALUE}).")
-    double reg;
-
-    @Option(names = "--reg-bias", defaultValue = "0.01", description = "λ_b, bias regularization (default: ${DEFAULT-VALUE}).")
-    double regBias;
-
-    @Option(names = "--regularization", defaultValue = "weighted", description = "weighted|uniform (default: ${DEFAULT-VALUE}).")
-    String regularization;
-
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the comparison as JSON.")
-    Path report;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "Write a bar chart of updates/s (PNG).")
     Path chart;
 
-    @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Spec
+    void spec(picocli.CommandLine.Model.CommandSpec spec) {
+        this.spec = spec;
+        TrainingHelp.show(spec, defaults(), false);
+    }
+
+    /** Compare's own starting point: a larger rank and fewer epochs than training's defaults (a timing run). */
+    static TrainingConfig defaults() {
+        TrainingConfig c = TrainingConfig.defaults();
+        c.rank = 64;
+        c.epochs = 10;
+        c.lr = 0.005;
+        c.lambda = 0.05;
+        return c;
+    }
 
     @Override
     public Integer call() {
@@ -117,47 +88,22 @@ public final class CompareCommand implements Callable<Integer> {
         if (backends != null) {
             backends.forEach(Backends::provider); // unknown names fail before the data is loaded
         }
-        Dataset ds = data.load(seed, out);
+        output.checkWritable();
+        Dataset ds = data.load(out);
         compare(ds, config, out);
         return 0;
     }
 
+    /** {@link #defaults()} with every training flag given, validated. */
     TrainingConfig config() {
-        TrainingConfig c = TrainingConfig.defaults();
-        try {
-            c.algorithm = Algorithm.parse(algorithm);
-            c.optimizer = Optimizer.parse(optimizer);
-            c.regularization = Regularization.parse(regularization);
-        } catch (IllegalArgumentException e) {
-            throw new LfmException(e.getMessage());
-        }
-        c.rank = rank;
-        c.epochs = epochs;
-        c.lr = lr;
-        c.lambda = reg;
-        c.lambdaBias = regBias;
-        c.seed = seed;
-        c.batchSize = parseBatch(batchSize);
+        TrainingConfig c = training.applyTo(defaults());
+        c.seed = data.seed;
         c.validate();
-        if (BackendFlags.halfFactors(factorStorage) && !c.isPlainSgd()) {
-            throw new LfmException("--factor-storage half applies to SGD epochs (--algorithm sgd --batch-size 1 "
-                    + "--optimizer sgd)");
-        }
-        if (warmup < 0 || warmup >= epochs) {
-            throw new LfmException("--warmup must be >= 0 and below --epochs (got " + warmup + " of " + epochs + ")");
+        device.checkApplies(c);
+        if (warmup < 0 || warmup >= c.epochs) {
+            throw new LfmException("--warmup must be >= 0 and below --epochs (got " + warmup + " of " + c.epochs + ")");
         }
         return c;
-    }
-
-    private static int parseBatch(String s) {
-        if ("all".equalsIgnoreCase(s) || "full".equalsIgnoreCase(s)) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new LfmException("--batch-size must be a number or 'all' (got '" + s + "')");
-        }
     }
 
     /** Trains on every requested backend that is available and prints (and writes) the comparison. */
@@ -170,22 +116,17 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         for (String raw : names) {
             String name = raw.trim().toLowerCase(Locale.ROOT);
-            BackendProvider provider;
-            try {
-                provider = Backends.provider(name);
-            } catch (IllegalArgumentException e) {
-                throw new LfmException(e.getMessage());
-            }
+            BackendProvider provider = Backends.provider(name);
             String why = provider.unavailableReason();
             if (why != null) {
                 skip(out, skipped, name, why);
                 continue;
             }
-            boolean both = BackendFlags.halfFactors(factorStorage) && !"cpu".equals(name);
+            boolean both = device.half() && !"cpu".equals(name);
             for (boolean half : both ? new boolean[] {false, true} : new boolean[] {false}) {
                 Backend backend;
                 try {
-                    backend = provider.open(new BackendOptions(threads, device, half));
+                    backend = provider.open(device.options(name, half));
                 } catch (BackendUnavailableException e) {
                     skip(out, skipped, name, e.getMessage());
                     break;
@@ -204,9 +145,8 @@ public final class CompareCommand implements Callable<Integer> {
         List<Comparison.Row> rows = Comparison.rows(measured, config.rank, warmup);
         out.print(table(rows, warmup));
         out.flush();
-        if (report != null) {
-            writeReport(report, ds, config, rows, skipped);
-            out.printf("report: %s%n", report);
+        if (output.write(report(ds, config, rows, skipped))) {
+            out.printf("report: %s%n", output.report);
         }
         if (chart != null) {
             writeChart(chart, rows, config);
@@ -259,26 +199,15 @@ public final class CompareCommand implements Callable<Integer> {
         return Double.isFinite(x) ? String.format(Locale.ROOT, fmt, x) : "-";
     }
 
-    private static Double json(double x) {
-        return Double.isFinite(x) ? x : null;
-    }
-
-    private void writeReport(Path file, Dataset ds, TrainingConfig config, List<Comparison.Row> rows,
-                             List<String> skipped) {
+    /** The JSON report: data, {@link TrainingConfig#toMap() training} (with the warm-up), traffic model, one row per run. */
+    private Map<String, Object> report(Dataset ds, TrainingConfig config, List<Comparison.Row> rows,
+                                       List<String> skipped) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("created", Instant.now().toString());
         root.put("data", ds.description());
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("algorithm", config.describeAlgorithm());
-        training.put("rank", config.rank);
-        training.put("epochs", config.epochs);
-        training.put("warmup_epochs", warmup);
-        training.put("lr", config.lr);
-        training.put("reg", config.lambda);
-        training.put("reg_bias", config.lambdaBias);
-        training.put("regularization", config.regularization.name().toLowerCase(Locale.ROOT));
-        training.put("seed", config.seed);
-        root.put("training", training);
+        Map<String, Object> settings = config.toMap();
+        settings.put("warmup_epochs", warmup);
+        root.put("training", settings);
         root.put("bytes_per_update", Comparison.bytesPerUpdate(config.rank, Comparison.BYTES_PER_ELEMENT));
         root.put("bytes_per_update_formula", "4*k*4 + 12");
         root.put("bytes_per_update_half", Comparison.bytesPerUpdate(config.rank, Comparison.HALF_BYTES_PER_ELEMENT));
@@ -291,18 +220,17 @@ public final class CompareCommand implements Callable<Integer> {
             m.put("threads", r.threads());
             m.put("factor_storage", r.halfFactors() ? "half" : "float");
             m.put("timed_epochs", r.timedEpochs());
-            m.put("seconds_per_epoch", json(r.secondsPerEpoch()));
-            m.put("updates_per_second", json(r.updatesPerSecond()));
-            m.put("effective_gb_per_second", json(r.gbPerSecond()));
-            m.put("speedup_vs_cpu", json(r.speedup()));
-            m.put("test_rmse", json(r.testRmse()));
-            m.put("test_rmse_minus_cpu", json(r.rmseDiff()));
+            m.put("seconds_per_epoch", r.secondsPerEpoch());
+            m.put("updates_per_second", r.updatesPerSecond());
+            m.put("effective_gb_per_second", r.gbPerSecond());
+            m.put("speedup_vs_cpu", r.speedup());
+            m.put("test_rmse", r.testRmse());
+            m.put("test_rmse_minus_cpu", r.rmseDiff());
             list.add(m);
         }
         root.put("backends", list);
         root.put("skipped", skipped);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        writeAtomically(file, os -> mapper.writeValue(os, root));
+        return root;
     }
 
     private static void writeChart(Path file, List<Comparison.Row> rows, TrainingConfig config) {
@@ -317,34 +245,6 @@ public final class CompareCommand implements Callable<Integer> {
             values.add(r.updatesPerSecond() / 1e6);
         }
         c.addSeries("updates/s", names, values);
-        writeAtomically(file, os -> BitmapEncoder.saveBitmap(c, os, BitmapEncoder.BitmapFormat.PNG));
-    }
-
-    private interface Writer {
-        void write(OutputStream os) throws IOException;
-    }
-
-    /** Writes to a temporary sibling and renames it, so a failure never leaves a half-written file. */
-    private static void writeAtomically(Path file, Writer w) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
-        try {
-            Files.createDirectories(abs.getParent());
-            tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                w.write(os);
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new LfmException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
+        OutputFiles.write(file, os -> BitmapEncoder.saveBitmap(c, os, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -1,11 +1,11 @@
 package dev.lfm.cli;
 
 import dev.lfm.compute.BackendProvider;
-import dev.lfm.compute.Backends;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,10 +16,13 @@ public final class DevicesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    BackendFlags backends;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (BackendProvider p : Backends.providers()) {
+        for (BackendProvider p : backends.providers()) {
             String why = p.unavailableReason();
             if (why != null) {
                 out.println(p.name() + ": not available: " + why);

@@ -1,7 +1,6 @@
 package dev.lfm.cli;
 
 import dev.lfm.data.Ratings;
-import dev.lfm.data.RatingsReader;
 import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
 import java.io.PrintWriter;
@@ -24,16 +23,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path modelFile;
 
     @Mixin
-    DataOptions data;
+    RatingFileOptions data;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         FactorModel m = ModelIO.load(modelFile);
-        if (data.data == null) {
-            throw new dev.lfm.LfmException("--data FILE is required: the ratings to evaluate on");
-        }
-        Ratings r = RatingsReader.read(data.data, data.readOptions(), m.userIds, m.itemIds);
+        data.required("the ratings to evaluate on");
+        Ratings r = data.read(data.readOptions(), m.userIds, m.itemIds);
         double sse = 0;
         double sae = 0;
         int cold = 0;

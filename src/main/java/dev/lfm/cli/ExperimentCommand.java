@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lfm experiment <name>}: a thin layer over {@link dev.lfm.experiment}. Each subcommand
- * loads the data ({@link DataOptions}), applies its own defaults and then the user's flags
- * ({@link ExperimentOptions}), runs the experiment with progress on stderr, writes
+ * loads the data ({@link DataOptions}), applies its own defaults and then the training flags that
+ * were given ({@link TrainingOptions#applyTo}), runs the experiment with progress on stderr, writes
  * {@code <name>.png}, {@code .csv} and {@code .json} into {@code --out} (default
  * {@code out/<name>}) and prints a summary table on stdout.
  */
@@ -56,10 +56,31 @@ public final class ExperimentCommand implements Runnable {
         DataOptions data;
 
         @Mixin
-        ExperimentOptions options;
+        TrainingOptions training;
+
+        @Mixin
+        BackendFlags backend;
+
+        @Mixin
+        DeviceOptions device;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/<experiment>).")
+        Path outDir;
+
+        CommandLine.Model.CommandSpec spec;
 
         @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        void spec(CommandLine.Model.CommandSpec spec) {
+            this.spec = spec;
+            TrainingHelp.show(spec, base(), false);
+        }
+
+        /** {@link TrainingConfig#defaults()} with the experiment's own defaults. */
+        TrainingConfig base() {
+            TrainingConfig c = TrainingConfig.defaults();
+            defaults(c);
+            return c;
+        }
 
         /** The experiment's defaults, before the user's flags. */
         abstract void defaults(TrainingConfig c);
@@ -72,11 +93,11 @@ public final class ExperimentCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            TrainingConfig c = TrainingConfig.defaults();
-            defaults(c);
-            options.apply(c);
-            var backends = options.backends(err);
-            Dataset ds = data.load(options.seed, err);
+            TrainingConfig c = training.applyTo(base());
+            c.seed = data.seed;
+            c.validate();
+            var backends = backend.resolve(device, err);
+            Dataset ds = data.load(err);
             err.println("data: " + ds.description());
             Progress progress = new Progress(line -> {
                 err.println(line);
@@ -84,7 +105,7 @@ public final class ExperimentCommand implements Runnable {
             });
             ExperimentContext ctx = new ExperimentContext(ds.train(), ds.validation(), ds.test(), backends, c, progress);
             ExperimentResult result = run(ctx);
-            Path dir = options.out != null ? options.out : Path.of("out", name());
+            Path dir = outDir != null ? outDir : Path.of("out", name());
             ExperimentOutputs.Files files = ExperimentOutputs.write(result, dir);
             out.println();
             out.print(result.summary().render(24));

@@ -6,6 +6,7 @@ import dev.lfm.model.FactorModel;
 import dev.lfm.objective.GradientCheck;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;
+import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -26,20 +27,13 @@ import picocli.CommandLine.Spec;
             "Every parameter is checked on a small problem (the default: --synthetic small); on a large one a random sample (--sample).",
             "Exits 1 when the largest relative error exceeds --tolerance."})
 public final class GradcheckCommand implements Callable<Integer> {
-    @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     DataOptions data;
 
-    @Option(names = {"-k", "--rank"}, defaultValue = "5", description = "Rank of the random model checked (default: ${DEFAULT-VALUE})")
-    int rank;
-
-    @Option(names = "--reg", defaultValue = "0.1", description = "λ (default: ${DEFAULT-VALUE})")
-    double reg;
-
-    @Option(names = "--reg-bias", defaultValue = "0.05", description = "λ_b (default: ${DEFAULT-VALUE})")
-    double regBias;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--sample", defaultValue = "20000", description = "Check every parameter up to this many, else a random sample of this size (default: ${DEFAULT-VALUE})")
     long sample;
@@ -50,27 +44,42 @@ public final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "Largest relative error accepted (default: ${DEFAULT-VALUE})")
     double tolerance;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for data, model and sample (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Spec
+    void spec(picocli.CommandLine.Model.CommandSpec spec) {
+        this.spec = spec;
+        TrainingHelp.show(spec, defaults(), false);
+    }
+
+    /** The model checked by default: small rank, regularization large enough to matter in the gradient. */
+    static TrainingConfig defaults() {
+        TrainingConfig c = TrainingConfig.defaults();
+        c.rank = 5;
+        c.lambda = 0.1;
+        c.lambdaBias = 0.05;
+        return c;
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (data.data == null && data.trainFile == null
-                && !spec.commandLine().getParseResult().hasMatchedOption("--synthetic")) {
-            data.synthetic = "small";
+        if (data.isSynthetic() && !spec.commandLine().getParseResult().hasMatchedOption("--synthetic")) {
+            data.synthetic.preset = "small";
         }
+        TrainingConfig c = model.applyTo(defaults());
+        int rank = c.rank;
+        long seed = data.seed;
         if (rank < 1 || sample < 1 || !(step > 0) || !(tolerance > 0)) {
             throw new dev.lfm.LfmException("--rank, --sample, --step and --tolerance must be positive");
         }
-        Dataset ds = data.load(seed, spec.commandLine().getErr());
+        c.validate();
+        Dataset ds = data.load(spec.commandLine().getErr());
         out.println("data: " + ds.description() + " (training part)");
         FactorModel m = randomModel(ds, rank, seed);
         out.println("regularization  biases  checked    max_rel_error  worst parameter   analytic       numeric");
         double worst = 0;
         for (Regularization form : Regularization.values()) {
             for (boolean biases : new boolean[] {true, false}) {
-                Objective obj = new Objective(reg, biases ? regBias : 0, form, biases);
+                Objective obj = new Objective(c.lambda, biases ? c.lambdaBias : 0, form, biases);
                 GradientCheck.Result r = new GradientCheck(withBiases(m, biases), ds.train(), obj).run(sample, seed, step);
                 out.printf("%-14s  %-6s  %8d   %12.3e   %-16s %13.6e  %13.6e%n", form.name().toLowerCase(),
                         biases ? "yes" : "no", r.checked(), r.maxRelativeError(), r.worstParameter(), r.analytic(),

@@ -2,10 +2,11 @@ package dev.lfm.cli;
 
 import dev.lfm.LfmException;
 import dev.lfm.data.Ratings;
-import dev.lfm.data.RatingsReader;
+import dev.lfm.data.SyntheticRatings;
 import dev.lfm.data.UnknownIds;
 import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
+import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.PriorityQueue;
@@ -34,7 +35,10 @@ public final class RecommendCommand implements Callable<Integer> {
     int top;
 
     @Mixin
-    DataOptions data;
+    RatingFileOptions data;
+
+    @Mixin
+    SyntheticOptions synthetic;
 
     @Override
     public Integer call() {
@@ -85,15 +89,16 @@ public final class RecommendCommand implements Callable<Integer> {
 
     private Ratings[] userRatings(FactorModel m) {
         if (data.data != null) {
-            return new Ratings[] {RatingsReader.read(data.data, data.readOptions().withUnknownIds(UnknownIds.ADD),
-                    m.userIds, m.itemIds)};
+            return new Ratings[] {data.read(data.readOptions().withUnknownIds(UnknownIds.ADD), m.userIds, m.itemIds)};
         }
-        long seed = Long.parseLong(m.provenance.getOrDefault("seed", "42"));
-        Dataset ds = data.load(seed, spec.commandLine().getErr());
-        if (ds.train().numUsers() != m.numUsers || ds.train().numItems() != m.numItems) {
+        String seed = m.provenance.get("seed");
+        SyntheticRatings.Config c = synthetic.config(seed != null ? Long.parseLong(seed) : TrainingConfig.defaults().seed);
+        spec.commandLine().getErr().println("regenerating synthetic ratings: " + c);
+        Ratings all = SyntheticRatings.generate(c).ratings();
+        if (all.numUsers() != m.numUsers || all.numItems() != m.numItems) {
             throw new LfmException("the regenerated synthetic data does not match the model's shape: pass --data FILE"
                     + " or the --synthetic flags used for training");
         }
-        return new Ratings[] {ds.train(), ds.validation(), ds.test()};
+        return new Ratings[] {all};
     }
 }

@@ -1,7 +1,5 @@
 package dev.lfm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lfm.compute.Backend;
 import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
@@ -31,41 +29,54 @@ import picocli.CommandLine.Spec;
             "ALS: each sweep solves every user row, then every item row, exactly (Cholesky, biases folded in); "
                     + "--lr, --batch-size and --optimizer do not apply; --reg with --regularization weighted is Spark's ALS-WR."})
 public final class TrainCommand implements Callable<Integer> {
-    @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     DataOptions data;
 
     @Mixin
-    TrainOptions train;
+    TrainingOptions training;
+
+    @Mixin
+    TuningOptions tuning;
 
     @Mixin
     BackendFlags backend;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for data generation, splits, initialization and shuffling (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--save", paramLabel = "MODEL", description = "Save the trained model to this file.")
     Path save;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report (settings, history, RMSEs, timings).")
-    Path report;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = {"-q", "--quiet"}, description = "No per-epoch progress.")
     boolean quiet;
+
+    @Spec
+    void spec(picocli.CommandLine.Model.CommandSpec spec) {
+        this.spec = spec;
+        TrainingHelp.show(spec, TrainingConfig.defaults(), true);
+    }
+
+    /** The configuration the flags describe, validated. */
+    TrainingConfig config() {
+        TrainingConfig c = tuning.applyTo(training.toConfig());
+        c.seed = data.seed;
+        c.validate();
+        device.checkApplies(c);
+        return c;
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingConfig config = train.toConfig(seed);
-        if (BackendFlags.halfFactors(backend.factorStorage) && !config.isPlainSgd()) {
-            throw new dev.lfm.LfmException("--factor-storage half applies to per-rating SGD epochs only "
-                    + "(--batch-size 1, --optimizer sgd); " + config.describeAlgorithm() + " keeps float32 factors");
-        }
-        try (Backend b = backend.open(err)) {
-            Dataset ds = data.load(seed, err);
+        TrainingConfig config = config();
+        try (Backend b = backend.open(device, err)) {
+            Dataset ds = data.load(err);
             out.println("data: " + ds.description());
             out.printf("backend: %s (%s)%n", b.name(), b.device());
             out.printf("model: %s, k=%d, lr=%s, reg=%s (%s), reg-bias=%s, epochs=%d%n", config.describeAlgorithm(),
@@ -91,17 +102,13 @@ public final class TrainCommand implements Callable<Integer> {
                     r.updatesPerSecond());
             FactorModel model = r.model();
             model.provenance.put("data", ds.description());
-            String reportJson = report == null ? null : json(config, ds, r);
-            if (report != null) {
-                AtomicFiles.checkWritable(report);
-            }
+            output.checkWritable();
             if (save != null) {
                 ModelIO.save(model, save);
                 out.println("saved model to " + save);
             }
-            if (report != null) {
-                AtomicFiles.writeString(report, reportJson);
-                out.println("wrote report to " + report);
+            if (output.write(report(config, ds, r))) {
+                out.println("wrote report to " + output.report);
             }
         }
         return 0;
@@ -111,7 +118,8 @@ public final class TrainCommand implements Callable<Integer> {
         return String.format("%.4g", x);
     }
 
-    static String json(TrainingConfig c, Dataset ds, TrainingResult r) {
+    /** The JSON report: run, data, {@link TrainingConfig#toMap() hyperparameters}, best epoch's results, history. */
+    static Map<String, Object> report(TrainingConfig c, Dataset ds, TrainingResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("backend", r.backend());
         m.put("device", r.device());
@@ -127,50 +135,29 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("num_train", ds.train().size());
         m.put("num_validation", ds.validation() == null ? 0 : ds.validation().size());
         m.put("num_test", ds.test() == null ? 0 : ds.test().size());
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("lr", c.lr);
-        h.put("lr_bias", c.effectiveLrBias());
-        h.put("reg", c.lambda);
-        h.put("reg_bias", c.lambdaBias);
-        h.put("regularization", c.regularization.name().toLowerCase());
-        h.put("batch_size", c.batchSize == 0 ? "all" : c.batchSize);
-        h.put("optimizer", c.optimizer.label());
-        h.put("lr_decay", c.lrDecay);
-        h.put("biases", c.biases);
-        h.put("patience", c.patience);
-        h.put("seed", c.seed);
-        m.put("hyperparameters", h);
+        m.put("hyperparameters", c.toMap());
         EpochRecord best = r.best();
-        m.put("objective", nan(best.objective()));
-        m.put("train_rmse", nan(best.trainRmse()));
-        m.put("validation_rmse", nan(best.validationRmse()));
-        m.put("test_rmse", nan(best.testRmse()));
-        m.put("test_mae", nan(best.testMae()));
+        m.put("objective", best.objective());
+        m.put("train_rmse", best.trainRmse());
+        m.put("validation_rmse", best.validationRmse());
+        m.put("test_rmse", best.testRmse());
+        m.put("test_mae", best.testMae());
         m.put("seconds", r.trainSeconds());
         m.put("seconds_per_epoch", r.trainSeconds() / r.epochsRun());
-        m.put("updates_per_second", nan(r.updatesPerSecond()));
+        m.put("updates_per_second", r.updatesPerSecond());
         List<Map<String, Object>> hist = new ArrayList<>();
         for (EpochRecord e : r.history()) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("epoch", e.epoch());
-            x.put("objective", nan(e.objective()));
-            x.put("train_rmse", nan(e.trainRmse()));
-            x.put("validation_rmse", nan(e.validationRmse()));
-            x.put("test_rmse", nan(e.testRmse()));
+            x.put("objective", e.objective());
+            x.put("train_rmse", e.trainRmse());
+            x.put("validation_rmse", e.validationRmse());
+            x.put("test_rmse", e.testRmse());
             x.put("seconds", e.seconds());
             x.put("lr", e.lr());
             hist.add(x);
         }
         m.put("history", hist);
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** JSON has no NaN: absent values become null. */
-    private static Object nan(double x) {
-        return Double.isFinite(x) ? x : null;
+        return m;
     }
 }

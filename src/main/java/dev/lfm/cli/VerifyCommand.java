@@ -4,16 +4,13 @@ import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
 import dev.lfm.compute.BackendProvider;
 import dev.lfm.compute.BackendUnavailableException;
-import dev.lfm.compute.Backends;
 import dev.lfm.verify.BackendVerifier;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,21 +25,14 @@ public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", split = ",", paramLabel = "NAME",
-            description = "Only these backends (comma-separated; default: all).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    BackendFlags backends;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (String name : only) {
-            Backends.provider(name); // an unknown name is a one-line error, not an empty "pass"
-        }
         boolean allOk = true;
-        for (BackendProvider p : Backends.providers()) {
-            if (!only.isEmpty() && only.stream().noneMatch(n -> n.equalsIgnoreCase(p.name()))) {
-                continue;
-            }
+        for (BackendProvider p : backends.providers()) { // an unknown name is a one-line error, not an empty "pass"
             String why = p.unavailableReason();
             if (why != null) {
                 out.println(p.name() + ": not available: " + why);

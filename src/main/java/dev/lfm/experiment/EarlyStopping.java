@@ -57,7 +57,7 @@ public final class EarlyStopping {
         public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("experiment", NAME);
-            m.put("settings", Settings.of(config));
+            m.put("settings", config.toMap());
             m.put("patience", patience);
             m.put("watched", "validation_rmse");
             m.put("fixed", runJson(fixed));

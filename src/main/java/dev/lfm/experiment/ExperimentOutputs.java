@@ -2,7 +2,7 @@ package dev.lfm.experiment;
 
 import dev.lfm.report.Charts;
 import dev.lfm.report.Json;
-import dev.lfm.report.OutputFiles;
+import dev.lfm.io.OutputFiles;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -63,7 +63,7 @@ public final class GeneralizationGap {
             double[] g = gap();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("experiment", NAME);
-            m.put("settings", Settings.of(config));
+            m.put("settings", config.toMap());
             EpochRecord last = history.get(history.size() - 1);
             m.put("final_train_rmse", last.trainRmse());
             m.put("final_test_rmse", last.testRmse());

@@ -118,7 +118,7 @@ public final class Landscape {
             int[] m = argmin();
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("experiment", NAME);
-            j.put("settings", Settings.of(config));
+            j.put("settings", config.toMap());
             j.put("matrix", block.name().toLowerCase(Locale.ROOT));
             j.put("grid", coords.length);
             j.put("radius_relative", radius);

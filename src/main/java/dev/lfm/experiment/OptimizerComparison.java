@@ -83,7 +83,7 @@ public final class OptimizerComparison {
         public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("experiment", NAME);
-            m.put("settings", Settings.of(base));
+            m.put("settings", base.toMap());
             m.put("chosen_on", "validation_rmse (final epoch)");
             List<Map<String, Object>> vs = new ArrayList<>();
             for (Outcome o : outcomes) {

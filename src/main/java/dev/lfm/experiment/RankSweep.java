@@ -82,7 +82,7 @@ public final class RankSweep {
         public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("experiment", NAME);
-            m.put("settings", Settings.of(base));
+            m.put("settings", base.toMap());
             m.put("fixed_lambda", fixedLambda);
             m.put("lambda_grid", lambdaGrid);
             m.put("chosen_on", "validation_rmse");

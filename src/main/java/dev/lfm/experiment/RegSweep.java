@@ -65,7 +65,7 @@ public final class RegSweep {
         public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("experiment", NAME);
-            m.put("settings", Settings.of(base));
+            m.put("settings", base.toMap());
             m.put("chosen_on", "validation_rmse");
             m.put("best_lambda", bestPoint().lambda);
             m.put("best_validation_rmse", bestPoint().validationRmse);

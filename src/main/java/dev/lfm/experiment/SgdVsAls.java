@@ -68,7 +68,7 @@ public final class SgdVsAls {
             for (Run r : runs) {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("algorithm", r.algorithm);
-                x.put("settings", Settings.of(r.config));
+                x.put("settings", r.config.toMap());
                 x.put("final_objective", r.last().objective());
                 x.put("final_test_rmse", r.last().testRmse());
                 x.put("train_seconds", r.last().elapsed());

@@ -2,18 +2,19 @@ package dev.lfm.model;
 
 import dev.lfm.LfmException;
 import dev.lfm.data.IdMap;
+import dev.lfm.io.OutputFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -59,47 +60,21 @@ public final class ModelIO {
     private static final int IDS_IDENTITY = 1;
     private static final int IDS_EXPLICIT = 2;
     private static final int BUFFER = 1 << 16;
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private ModelIO() {
     }
 
-    /** Writes the model to {@code file} atomically (see the class comment for the layout). */
+    /**
+     * Writes the model to {@code file} atomically through {@link OutputFiles} (see the class comment
+     * for the layout). The directory must exist: a mistyped {@code --save} path is an error, not a new
+     * directory.
+     */
     public static void save(FactorModel m, Path file) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            // not createTempFile: it makes the file 0600, and the model should get the umask's permissions
-            tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime() ^ RANDOM.nextLong())
-                    + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-                Writer w = new Writer(ch);
-                write(m, w);
-                w.finish();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (NoSuchFileException e) {
-            throw new LfmException(file + ": cannot write: directory " + dir + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new LfmException(file + ": cannot write: permission denied");
-        } catch (IOException e) {
-            throw new LfmException(file + ": cannot write: " + oneLine(e), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the error being thrown already says what went wrong
-                }
-            }
-        }
+        OutputFiles.writeInto(file, out -> {
+            Writer w = new Writer(Channels.newChannel(out));
+            write(m, w);
+            w.finish();
+        });
     }
 
     private static void write(FactorModel m, Writer w) throws IOException {
@@ -267,11 +242,11 @@ public final class ModelIO {
 
     /** Little-endian output through one buffer, with a running CRC32. */
     private static final class Writer {
-        private final FileChannel ch;
+        private final WritableByteChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         private final CRC32 crc = new CRC32();
 
-        Writer(FileChannel ch) {
+        Writer(WritableByteChannel ch) {
             this.ch = ch;
         }
 

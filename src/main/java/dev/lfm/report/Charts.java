@@ -1,5 +1,6 @@
 package dev.lfm.report;
 
+import dev.lfm.io.OutputFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,6 @@
 package dev.lfm.report;
 
+import dev.lfm.io.OutputFiles;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -172,18 +172,8 @@ public final class Trainer {
     }
 
     private void provenance(FactorModel m, Backend backend) {
-        var p = m.provenance;
-        p.put("algorithm", config.describeAlgorithm());
-        p.put("rank", Integer.toString(config.rank));
-        p.put("lr", Double.toString(config.lr));
-        p.put("lr_bias", Double.toString(config.effectiveLrBias()));
-        p.put("reg", Double.toString(config.lambda));
-        p.put("reg_bias", Double.toString(config.lambdaBias));
-        p.put("regularization", config.regularization.name().toLowerCase());
-        p.put("batch_size", config.batchSize == 0 ? "all" : Integer.toString(config.batchSize));
-        p.put("lr_decay", Double.toString(config.lrDecay));
-        p.put("seed", Long.toString(config.seed));
-        p.put("backend", backend.name());
-        p.put("created", java.time.Instant.now().toString());
+        config.toMap().forEach((k, v) -> m.provenance.put(k, String.valueOf(v)));
+        m.provenance.put("backend", backend.name());
+        m.provenance.put("created", java.time.Instant.now().toString());
     }
 }

@@ -1,15 +1,19 @@
 package dev.lfm.train;
 
-import dev.lfm.compute.Optimizer;
-
 import dev.lfm.LfmException;
+import dev.lfm.compute.Optimizer;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Every setting of a training run, with the defaults in one place ({@link #defaults()}) and one
- * {@link #validate()} that throws a one-line {@link LfmException}. Mutable and fluent; copy with
- * {@link #copy()} before changing a shared instance.
+ * Every setting of a training run, with the defaults in one place ({@link #defaults()}, and
+ * {@link #defaults(Algorithm, Optimizer)} for the two that depend on the method), one
+ * {@link #validate()} that throws a one-line {@link LfmException}, and one serialized form
+ * ({@link #toMap()}) for model provenance, reports and experiment summaries. Mutable and fluent;
+ * copy with {@link #copy()} before changing a shared instance.
  */
 public final class TrainingConfig implements Cloneable {
     public Algorithm algorithm = Algorithm.GD;
@@ -43,8 +47,60 @@ public final class TrainingConfig implements Cloneable {
     /** Evaluate train RMSE every epoch (one extra pass over train). */
     public boolean evaluateTrain = true;
 
+    /** Sweeps ALS runs by default (each is an exact solve of every row, so it needs fewer than SGD's epochs). */
+    static final int ALS_EPOCHS = 15;
+    /** Adam's default learning rate (its steps are normalized, so it wants a smaller one than SGD). */
+    static final double ADAM_LR = 0.001;
+
     public static TrainingConfig defaults() {
         return new TrainingConfig();
+    }
+
+    /**
+     * The defaults for this algorithm and optimizer: those of {@link #defaults()}, except that ALS
+     * runs {@value #ALS_EPOCHS} sweeps and Adam starts at lr {@value #ADAM_LR}.
+     */
+    public static TrainingConfig defaults(Algorithm algorithm, Optimizer optimizer) {
+        TrainingConfig c = defaults();
+        c.algorithm = algorithm;
+        c.optimizer = optimizer;
+        if (algorithm == Algorithm.ALS) {
+            c.epochs = ALS_EPOCHS;
+        }
+        if (optimizer == Optimizer.ADAM) {
+            c.lr = ADAM_LR;
+        }
+        return c;
+    }
+
+    /**
+     * The settings as one JSON-friendly map, in the CLI's vocabulary ({@code reg} is λ, {@code
+     * reg_bias} λ_b, {@code batch_size} "all" for full batch; learning rate for biases and initial
+     * scale resolved): the one form written as model provenance, into every JSON report and into
+     * every experiment summary.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("algorithm", describeAlgorithm());
+        m.put("rank", rank);
+        m.put("epochs", epochs);
+        m.put("lr", lr);
+        m.put("lr_bias", effectiveLrBias());
+        m.put("reg", lambda);
+        m.put("reg_bias", lambdaBias);
+        m.put("regularization", regularization.name().toLowerCase(Locale.ROOT));
+        m.put("batch_size", batchSize == 0 ? "all" : batchSize);
+        m.put("optimizer", optimizer.label());
+        m.put("momentum", momentum);
+        m.put("beta1", beta1);
+        m.put("beta2", beta2);
+        m.put("epsilon", epsilon);
+        m.put("lr_decay", lrDecay);
+        m.put("biases", biases);
+        m.put("patience", patience);
+        m.put("init_scale", effectiveInitScale());
+        m.put("seed", seed);
+        return m;
     }
 
     public TrainingConfig copy() {

@@ -1,0 +1,91 @@
+package dev.lfm.cli;
+
+import dev.lfm.LfmException;
+import dev.lfm.data.DuplicatePolicy;
+import dev.lfm.data.IdMap;
+import dev.lfm.data.RatingFormat;
+import dev.lfm.data.Ratings;
+import dev.lfm.data.RatingsReader;
+import dev.lfm.data.ReadOptions;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * The rating-file flags (a picocli mixin): which file and how to read it. Every command that reads
+ * ratings has them; {@link DataOptions} adds the split and the synthetic problem for the commands
+ * that train.
+ */
+public final class RatingFileOptions {
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Rating file (MovieLens u.data / ratings.dat / ratings.csv, LIBMF text, delimited).")
+    public Path data;
+
+    @Option(names = "--format", defaultValue = "auto",
+            description = "auto|movielens|movielens-dat|movielens-csv|libmf|delimited (default: ${DEFAULT-VALUE})")
+    public String format;
+
+    @Option(names = "--delimiter", description = "Field delimiter for --format delimited (default: comma).")
+    public String delimiter;
+
+    @Option(names = "--duplicates", defaultValue = "error",
+            description = "Policy for a repeated (user, item) pair: error|last|mean (default: ${DEFAULT-VALUE})")
+    public String duplicates;
+
+    /** The --data file, or a one-line error saying what it is needed for. */
+    public Path required(String what) {
+        if (data == null) {
+            throw new LfmException("--data FILE is required: " + what);
+        }
+        return data;
+    }
+
+    /** Reads --data with its own id maps. */
+    public Ratings read() {
+        return RatingsReader.read(required("the ratings to read"), readOptions());
+    }
+
+    /** Reads --data with a model's id maps ({@code options} from {@link #readOptions()}, adjusted). */
+    public Ratings read(ReadOptions options, IdMap users, IdMap items) {
+        return RatingsReader.read(required("the ratings to read"), options, users, items);
+    }
+
+    /** The reader options these flags describe. */
+    public ReadOptions readOptions() {
+        RatingFormat f = parseFormat(format);
+        ReadOptions o = ReadOptions.of(f);
+        if (delimiter != null) {
+            if (f != RatingFormat.DELIMITED && f != RatingFormat.AUTO) {
+                throw new LfmException("--delimiter applies to --format delimited only");
+            }
+            o = ReadOptions.of(RatingFormat.DELIMITED).withDelimiter(unescape(delimiter));
+        }
+        try {
+            return o.withDuplicates(DuplicatePolicy.valueOf(duplicates.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new LfmException("--duplicates must be error, last or mean (got '" + duplicates + "')");
+        }
+    }
+
+    private static String unescape(String d) {
+        return switch (d) {
+            case "\\t", "tab", "TAB" -> "\t";
+            case "space", "whitespace" -> ReadOptions.WHITESPACE;
+            default -> d;
+        };
+    }
+
+    private static RatingFormat parseFormat(String s) {
+        String f = s.trim().toLowerCase(Locale.ROOT);
+        if (f.equals("movielens") || f.equals("u.data") || f.equals("movielens-100k")) {
+            return RatingFormat.MOVIELENS_100K;
+        }
+        for (RatingFormat r : RatingFormat.values()) {
+            if (r.cliName().equals(f)) {
+                return r;
+            }
+        }
+        throw new LfmException("--format must be one of auto, movielens, movielens-dat, movielens-csv, libmf, "
+                + "delimited (got '" + s + "')");
+    }
+}
