@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
  */
 public final class DataOptions {
     @Option(names = "--data", paramLabel = "FILE",
-            description = "Rating file (MovieLens u.data / ratings.dat / ratings.csv, LIBMF text, delimited). "
-                    + "Default: the synthetic problem (--synthetic).")
+            description = "Rating file (MovieLens u.data / ratings.dat / ratings.csv, LIBMF text, delimited; - reads "
+                    + "standard input). Default: the synthetic problem (--synthetic).")
     public Path data;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training file (with --test instead of --data).")
