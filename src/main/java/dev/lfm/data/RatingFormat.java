@@ -66,8 +66,9 @@ public enum RatingFormat {
     /**
      * Picks the format of a file from its name ({@code u.data}, {@code *.base}/{@code *.test} of
      * MovieLens 100K, {@code *.dat}, {@code *.csv}) and, failing that, from its first non-blank
-     * line: {@code ::} means {@link #MOVIELENS_DAT}, a comma {@link #MOVIELENS_CSV}, a tab
-     * {@link #MOVIELENS_100K}, three whitespace-separated fields {@link #LIBMF}. Reads at most the
+     * line: {@code ::} means {@link #MOVIELENS_DAT}, a comma {@link #MOVIELENS_CSV}, tabs and no spaces
+     * {@link #MOVIELENS_100K}, three fields apart by spaces and tabs {@link #LIBMF}, other tabbed lines
+     * {@link #MOVIELENS_100K}. Reads at most the
      * first 64 KiB; for a pipe or FIFO use {@link RatingsReader#read(Path, ReadOptions)}, which
      * detects from a prefix it then parses, instead of calling this first.
      *
@@ -110,11 +111,14 @@ public enum RatingFormat {
         if (first.contains(",")) {
             return MOVIELENS_CSV;
         }
-        if (first.contains("\t")) {
+        if (first.contains("\t") && !first.contains(" ")) {
             return MOVIELENS_100K;
         }
         if (first.trim().split("[ \t]+").length == 3) {
             return LIBMF;
+        }
+        if (first.contains("\t")) {
+            return MOVIELENS_100K;
         }
         throw new DataFormatException(name, firstLineNumber(head, n),
                 "cannot tell the rating format from this line; give --format");
@@ -123,6 +127,9 @@ public enum RatingFormat {
     /** First non-blank line, without its line end ({@code \n}, {@code \r\n} or a lone {@code \r}); null if none. */
     private static String firstLine(byte[] head, int n) {
         String text = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+        if (text.startsWith("\u00EF\u00BB\u00BF")) {
+            text = text.substring(3); // UTF-8 byte order mark
+        }
         for (String line : text.split("\r\n|\r|\n")) {
             if (!line.isBlank()) {
                 return line;

@@ -125,6 +125,13 @@ class RatingsReaderBadInputTest {
         }
     }
 
+    @Test
+    void detectionSkipsTheBomAndKnowsTabbedLibmf() throws IOException {
+        assertThat(RatingFormat.detect(write("a.txt", "\uFEFF  1 \t 2 3.5\n"))).isEqualTo(RatingFormat.LIBMF);
+        assertThat(RatingFormat.detect(write("b.txt", "1\t2\t3\t4\n"))).isEqualTo(RatingFormat.MOVIELENS_100K);
+        assertThat(RatingFormat.detect(write("c.txt", "1 2\t3 4 5\n"))).isEqualTo(RatingFormat.MOVIELENS_100K);
+    }
+
     // 3. a lone CR ends a line (old Mac files); CRLF stays one line end
 
     @Test
