@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 public final class RatingFileOptions {
     @Option(names = "--data", paramLabel = "FILE",
-            description = "Rating file (MovieLens u.data / ratings.dat / ratings.csv, LIBMF text, delimited).")
+            description = "Rating file (MovieLens u.data / ratings.dat / ratings.csv, LIBMF text, delimited; - reads standard input).")
     public Path data;
 
     @Option(names = "--format", defaultValue = "auto",

@@ -66,21 +66,43 @@ public enum RatingFormat {
     /**
      * Picks the format of a file from its name ({@code u.data}, {@code *.base}/{@code *.test} of
      * MovieLens 100K, {@code *.dat}, {@code *.csv}) and, failing that, from its first non-blank
-     * line: {@code ::} means {@link #MOVIELENS_DAT}, a comma {@link #MOVIELENS_CSV}, a tab
-     * {@link #MOVIELENS_100K}, three whitespace-separated fields {@link #LIBMF}.
+     * line: {@code ::} means {@link #MOVIELENS_DAT}, a comma {@link #MOVIELENS_CSV}, tabs and no spaces
+     * {@link #MOVIELENS_100K}, three fields apart by spaces and tabs {@link #LIBMF}, other tabbed lines
+     * {@link #MOVIELENS_100K}. Reads at most the
+     * first 64 KiB; for a pipe or FIFO use {@link RatingsReader#read(Path, ReadOptions)}, which
+     * detects from a prefix it then parses, instead of calling this first.
      *
-     * @throws DataFormatException when the file is missing or unreadable, or the first line fits none
+     * @throws DataFormatException when the file is missing, unreadable, not text, or the first line fits none
      */
     public static RatingFormat detect(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String first = firstLine(file);
-        if (name.equals("u.data") || name.matches("u[a-z0-9]*\\.(base|test)")) {
+        String name = file.toString();
+        byte[] head = new byte[RatingsReader.PREFIX];
+        int n;
+        try (InputStream in = RatingsReader.open(file)) {
+            n = RatingsReader.readPrefix(in, head);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(name, "no such file");
+        } catch (IOException e) {
+            throw RatingsReader.cannotRead(name, e);
+        }
+        RatingsReader.requireText(name, head, n);
+        return detect(name, head, n);
+    }
+
+    /**
+     * Detection from the first {@code n} bytes of a source called {@code name} (a path, or a label like
+     * {@code <stdin>}; only its last path element counts for the name rules).
+     */
+    static RatingFormat detect(String name, byte[] head, int n) {
+        String base = name.substring(name.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        if (base.equals("u.data") || base.matches("u[a-z0-9]*\\.(base|test)")) {
             return MOVIELENS_100K;
         }
+        String first = firstLine(head, n);
         if (first == null) {
-            throw new DataFormatException(file.toString(), "no ratings found");
+            throw new DataFormatException(name, "no ratings found");
         }
-        if (name.endsWith(".csv") && first.contains(",")) {
+        if (base.endsWith(".csv") && first.contains(",")) {
             return MOVIELENS_CSV;
         }
         if (first.contains("::")) {
@@ -89,36 +111,42 @@ public enum RatingFormat {
         if (first.contains(",")) {
             return MOVIELENS_CSV;
         }
-        if (first.contains("\t")) {
+        if (first.contains("\t") && !first.contains(" ")) {
             return MOVIELENS_100K;
         }
         if (first.trim().split("[ \t]+").length == 3) {
             return LIBMF;
         }
-        throw new DataFormatException(file.toString(), 1,
+        if (first.contains("\t")) {
+            return MOVIELENS_100K;
+        }
+        throw new DataFormatException(name, firstLineNumber(head, n),
                 "cannot tell the rating format from this line; give --format");
     }
 
-    /** First non-blank line (at most 64 KiB read), without its line end; null for a blank file. */
-    private static String firstLine(Path file) {
-        byte[] head = new byte[1 << 16];
-        int n = 0;
-        try (InputStream in = RatingsReader.open(file)) {
-            int r;
-            while (n < head.length && (r = in.read(head, n, head.length - n)) > 0) {
-                n += r;
-            }
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file.toString(), "no such file");
-        } catch (IOException e) {
-            throw new DataFormatException(file.toString(), "cannot read: " + e.getMessage());
-        }
+    /** First non-blank line, without its line end ({@code \n}, {@code \r\n} or a lone {@code \r}); null if none. */
+    private static String firstLine(byte[] head, int n) {
         String text = new String(head, 0, n, StandardCharsets.ISO_8859_1);
-        for (String line : text.split("\n")) {
+        if (text.startsWith("\u00EF\u00BB\u00BF")) {
+            text = text.substring(3); // UTF-8 byte order mark
+        }
+        for (String line : text.split("\r\n|\r|\n")) {
             if (!line.isBlank()) {
-                return line.replace("\r", "");
+                return line;
             }
         }
         return null;
+    }
+
+    /** The 1-based number of the first non-blank line (1 when there is none). */
+    private static long firstLineNumber(byte[] head, int n) {
+        String text = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        for (int j = 0; j < lines.length; j++) {
+            if (!lines[j].isBlank()) {
+                return j + 1;
+            }
+        }
+        return 1;
     }
 }

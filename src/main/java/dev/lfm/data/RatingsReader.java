@@ -1,27 +1,58 @@
 package dev.lfm.data;
 
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads rating files into {@link Ratings}, streaming: bytes go through one buffer, numbers are
  * parsed by hand, and ratings land in growing primitive arrays (no object per line), so a
  * 100M-line file needs about 12 bytes per rating plus the id maps.
  *
+ * <p>Every source is opened once and read once, front to back: the format is detected from a
+ * buffered prefix (64 KiB) that the parser then replays, so pipes ({@code <(cat f)}), FIFOs and
+ * standard input ({@link #STDIN}, {@code -}) read exactly like files.
+ *
  * <p>Ids are non-negative integers (up to 2^63-1) mapped to dense 0-based indices through
- * {@link IdMap}, in order of first appearance ({@link RatingFormat#LIBMF} keeps ids as indices).
- * Blank lines are skipped; a trailing {@code \r} (CRLF files) and a UTF-8 byte order mark are
- * ignored; fields after the rating (timestamps) are not parsed. Every problem becomes a
- * {@link DataFormatException} naming the file and line.
+ * {@link IdMap}, in order of first appearance ({@link RatingFormat#LIBMF} keeps ids as indices, up to
+ * {@link ReadOptions#maxDenseIds()}). Line ends are {@code \n}, {@code \r\n} or a lone {@code \r}
+ * (old Mac files); blank lines are skipped; a UTF-8 byte order mark is ignored. Every rating line
+ * has the same number of fields as the first (a lost line break is an error, not one rating with
+ * extra fields); fields after the rating (timestamps) are counted but not parsed. A rating must be
+ * a finite decimal with |r| &lt;= {@link #MAX_ABS_RATING}. Every problem becomes a
+ * {@link DataFormatException} naming the file and, where one is to blame, the line.
  */
 public final class RatingsReader {
     private static final int MAX_LINE = 1 << 24;
+    /** Bytes read ahead for format detection and the text check, then parsed like the rest. */
+    static final int PREFIX = 1 << 16;
+
+    /**
+     * Largest |rating| accepted: 10^4. Training keeps ratings, residuals and factors in float32
+     * (24-bit significand): at 10^4 a float still resolves steps of 0.001, a squared residual is
+     * below 4·10^8, and a sum of them over 2^31 ratings stays below 10^18, far from float overflow
+     * (3.4·10^38) and exact enough in the double accumulators; every rating scale in use (0.5–5
+     * stars, Jester's −10..10, 0–100 scores) lies far inside. A value beyond it (1e6, 1e19, 1e30) is
+     * a broken file or the wrong column, and would only surface later as divergence.
+     */
+    public static final float MAX_ABS_RATING = 1e4f;
+
+    /** The path that means standard input ({@code --data -}). */
+    public static final Path STDIN = Path.of("-");
+
+    /** How standard input is named in messages. */
+    public static final String STDIN_NAME = "<stdin>";
 
     private RatingsReader() {
     }
@@ -41,48 +72,141 @@ public final class RatingsReader {
      * not in the maps are added to them or refused, as {@link ReadOptions#unknownIds()} says; the
      * maps are updated in place, and the result's {@code numUsers}/{@code numItems} are the maps'
      * sizes after reading (widen the training set with {@link Ratings#withIdSpace}).
+     *
+     * <p>The path {@code -} ({@link #STDIN}) reads standard input, named {@code <stdin>} in messages
+     * (a file really called {@code -} is {@code ./-}). Pipes and FIFOs are read once, like files.
      */
     public static Ratings read(Path file, ReadOptions options, IdMap userIds, IdMap itemIds) {
+        if (file.toString().equals(STDIN.toString())) {
+            return read(new FilterInputStream(System.in) {
+                @Override
+                public void close() {
+                    // standard input stays open for the rest of the process
+                }
+            }, STDIN_NAME, -1, options, userIds, itemIds);
+        }
         String name = file.toString();
         if (Files.isDirectory(file)) {
-            throw new DataFormatException(name, "is a directory, not a rating file");
+            throw new DataFormatException(name, "cannot read: is a directory");
         }
-        if (!Files.exists(file)) {
-            throw new DataFormatException(name, "no such file");
+        long sizeHint = -1;
+        if (Files.isRegularFile(file)) {
+            try {
+                sizeHint = Files.size(file);
+            } catch (IOException e) {
+                sizeHint = -1;
+            }
         }
-        RatingFormat format = options.format() == RatingFormat.AUTO ? RatingFormat.detect(file) : options.format();
-        long sizeHint;
+        InputStream in;
         try {
-            sizeHint = Files.size(file);
+            in = open(file);
         } catch (IOException e) {
-            sizeHint = -1;
+            throw cannotRead(name, e);
         }
-        try (InputStream in = open(file)) {
-            return read(in, name, sizeHint, options.withFormat(format), userIds, itemIds);
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(name, "no such file");
-        } catch (AccessDeniedException e) {
-            throw new DataFormatException(name, "permission denied");
+        try (in) {
+            return read(in, name, sizeHint, options, userIds, itemIds);
         } catch (IOException e) {
-            throw new DataFormatException(name, "cannot read: " + e.getMessage());
+            throw cannotRead(name, e);
         }
     }
 
+    /** Reads a stream (standard input, a socket, a decompressor) into a fresh id space; see {@link #read(InputStream, String, long, ReadOptions, IdMap, IdMap)}. */
+    public static Ratings read(InputStream in, String name, ReadOptions options) {
+        return read(in, name, -1, options, new IdMap(), new IdMap());
+    }
+
     /**
-     * Reads from a stream (format must not be AUTO); {@code name} names the source in messages.
+     * Reads a stream to its end (it is not closed). The format may be {@link RatingFormat#AUTO}: it
+     * is detected from the first 64 KiB, which are then parsed like the rest; {@code name} names the
+     * source in messages and, for detection, its last path element counts like a file name
+     * ({@code u.data}, {@code *.csv}).
      *
      * @param sizeHint the input's length in bytes if known (sizes the arrays up front), else -1
+     * @throws DataFormatException for anything wrong with the input, a failed read included
      */
     public static Ratings read(InputStream in, String name, long sizeHint, ReadOptions options,
-                               IdMap userIds, IdMap itemIds) throws IOException {
-        if (options.format() == RatingFormat.AUTO) {
-            throw new IllegalArgumentException("format AUTO needs a file");
+                               IdMap userIds, IdMap itemIds) {
+        try {
+            byte[] head = new byte[PREFIX];
+            int n = readPrefix(in, head);
+            requireText(name, head, n);
+            RatingFormat format = options.format() == RatingFormat.AUTO
+                    ? RatingFormat.detect(name, head, n) : options.format();
+            InputStream all = new SequenceInputStream(new ByteArrayInputStream(head, 0, n), in);
+            return new Parser(all, name, sizeHint, options.withFormat(format), userIds, itemIds).run();
+        } catch (IOException e) {
+            throw cannotRead(name, e);
         }
-        return new Parser(in, name, sizeHint, options, userIds, itemIds).run();
     }
 
     static InputStream open(Path file) throws IOException {
         return Files.newInputStream(file);
+    }
+
+    /** Fills {@code head} from {@code in} until it is full or the input ends; returns the bytes read. */
+    static int readPrefix(InputStream in, byte[] head) throws IOException {
+        int n = 0;
+        int r;
+        while (n < head.length && (r = in.read(head, n, head.length - n)) >= 0) {
+            n += r;
+        }
+        return n;
+    }
+
+    /** "FILE: cannot read: REASON" (or "no such file") for an I/O failure. */
+    static DataFormatException cannotRead(String name, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new DataFormatException(name, "no such file");
+        }
+        if (e instanceof AccessDeniedException) {
+            return new DataFormatException(name, "cannot read: permission denied");
+        }
+        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        if (reason == null || reason.isBlank() || reason.equals(name)) {
+            reason = e.getClass().getSimpleName();
+        }
+        return new DataFormatException(name, "cannot read: " + reason);
+    }
+
+    /**
+     * Refuses input that is not a text file, judged from its first bytes: compressed archives by
+     * their magic numbers, UTF-16 by its byte order mark, binary data by NUL bytes or by many control
+     * bytes. (A stray control byte inside a line is left to the line's own error, which names it.)
+     */
+    static void requireText(String name, byte[] b, int n) {
+        String kind = null;
+        if (n >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
+            kind = "gzip";
+        } else if (n >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) {
+            kind = "zip";
+        } else if (n >= 4 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '1' && b[3] <= '9') {
+            kind = "bzip2";
+        } else if (n >= 6 && (b[0] & 0xff) == 0xfd && b[1] == '7' && b[2] == 'z' && b[3] == 'X' && b[4] == 'Z'
+                && b[5] == 0) {
+            kind = "xz";
+        } else if (n >= 4 && (b[0] & 0xff) == 0x28 && (b[1] & 0xff) == 0xb5 && (b[2] & 0xff) == 0x2f
+                && (b[3] & 0xff) == 0xfd) {
+            kind = "zstd";
+        }
+        if (kind != null) {
+            throw new DataFormatException(name, "looks compressed (" + kind + "); decompress it first");
+        }
+        if (n >= 2 && (((b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe) || ((b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff))) {
+            throw new DataFormatException(name, "is UTF-16 text; save it as UTF-8");
+        }
+        int control = 0;
+        for (int j = 0; j < n; j++) {
+            int c = b[j] & 0xff;
+            if (c == 0) {
+                throw new DataFormatException(name, "is not text (it holds NUL bytes)");
+            }
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x0b) || c == 0x7f) {
+                control++;
+            }
+        }
+        if (control > Math.max(8, n / 32)) {
+            throw new DataFormatException(name, "is not text (" + control + " control bytes in its first " + n + ")");
+        }
     }
 
     /** One read: the buffer, the line loop and the growing arrays. */
@@ -104,6 +228,10 @@ public final class RatingsReader {
         private ReadOptions.Header header;
         private final float scaleMin;
         private final float scaleMax;
+        private final int maxDenseIds;
+        /** Field count of the first rating line, which every rating line must match (0 before it). */
+        private int expectedFields;
+        private long expectedFieldsLine;
 
         private int[] users = new int[0];
         private int[] items = new int[0];
@@ -139,6 +267,7 @@ public final class RatingsReader {
             this.header = o.header() != null ? o.header() : f.header();
             this.scaleMin = o.minRating();
             this.scaleMax = o.maxRating();
+            this.maxDenseIds = o.maxDenseIds();
             if (dense) {
                 requireIdentity(userIds, "user");
                 requireIdentity(itemIds, "item");
@@ -147,10 +276,13 @@ public final class RatingsReader {
             }
         }
 
-        private static void requireIdentity(IdMap m, String what) {
+        /** LIBMF ids are indices: they can only be read against an id space whose ids are 0..n-1. */
+        private void requireIdentity(IdMap m, String what) {
             for (int j = 0; j < m.size(); j++) {
                 if (m.externalId(j) != j) {
-                    throw new IllegalArgumentException("LIBMF ids are indices: the " + what + " id map must be 0..n-1");
+                    throw new DataFormatException(name, "LIBMF ids are 0-based indices, but the " + what
+                            + " ids it is read against are not 0..n-1 (index " + j + " is id " + m.externalId(j)
+                            + "): read it in the format of the training file");
                 }
             }
         }
@@ -163,15 +295,30 @@ public final class RatingsReader {
             boolean eof = false;
             boolean first = true;
             while (true) {
+                // a line ends at \n, \r\n or a lone \r; a \r last in the buffer waits for the next byte
                 int nl = -1;
-                for (int j = scan; j < end; j++) {
-                    if (buf[j] == '\n') {
+                int next = -1;
+                int j = scan;
+                for (; j < end; j++) {
+                    byte c = buf[j];
+                    if (c == '\n') {
                         nl = j;
+                        next = j + 1;
+                        break;
+                    }
+                    if (c == '\r') {
+                        if (j + 1 < end) {
+                            nl = j;
+                            next = buf[j + 1] == '\n' ? j + 2 : j + 1;
+                        } else if (eof) {
+                            nl = j;
+                            next = j + 1;
+                        }
                         break;
                     }
                 }
                 if (nl < 0) {
-                    scan = end;
+                    scan = j;
                     if (eof) {
                         if (start < end) {
                             lineNo++;
@@ -211,7 +358,7 @@ public final class RatingsReader {
                 }
                 lineNo++;
                 line(buf, start, nl);
-                start = nl + 1;
+                start = next;
                 scan = start;
             }
             if (n == 0) {
@@ -224,7 +371,7 @@ public final class RatingsReader {
         private void allocate(byte[] buf, int start, int end) {
             int lines = 0;
             for (int j = start; j < end; j++) {
-                if (buf[j] == '\n') {
+                if (buf[j] == '\n' || (buf[j] == '\r' && (j + 1 == end || buf[j + 1] != '\n'))) {
                     lines++;
                 }
             }
@@ -250,9 +397,6 @@ public final class RatingsReader {
         }
 
         private void line(byte[] b, int s, int e) {
-            if (e > s && b[e - 1] == '\r') {
-                e--;
-            }
             int t = s;
             while (t < e && (b[t] == ' ' || b[t] == '\t')) {
                 t++;
@@ -265,7 +409,7 @@ public final class RatingsReader {
             if (header != ReadOptions.Header.NONE) {
                 ReadOptions.Header h = header;
                 header = ReadOptions.Header.NONE;
-                if (h == ReadOptions.Header.SKIP || (h == ReadOptions.Header.DETECT && !userFieldStartsWithDigit(b, found))) {
+                if (h == ReadOptions.Header.SKIP || (h == ReadOptions.Header.DETECT && isHeader(b, s, e))) {
                     skip();
                     return;
                 }
@@ -277,6 +421,13 @@ public final class RatingsReader {
             long uid = parseId(b, fieldStart[0], fieldEnd[0], "user");
             long iid = parseId(b, fieldStart[1], fieldEnd[1], "item");
             float v = parseRating(b, fieldStart[2], fieldEnd[2]);
+            if (expectedFields == 0) {
+                expectedFields = found;
+                expectedFieldsLine = lineNo;
+            } else if (found != expectedFields) {
+                throw error(found + " fields, but line " + expectedFieldsLine + " has " + expectedFields
+                        + " (a lost line break or a stray delimiter?)");
+            }
             int u = index(uid, userIds, "user", true);
             int i = index(iid, itemIds, "item", false);
             if (n == users.length) {
@@ -291,15 +442,71 @@ public final class RatingsReader {
             n++;
         }
 
-        private boolean userFieldStartsWithDigit(byte[] b, int found) {
-            if (found <= userCol) {
+        private static final Pattern NOT_A_NAME = Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
+
+        /**
+         * True when every field of the line is a name: after spaces and one pair of quotes, it starts
+         * with a letter (or '_' or a non-ASCII byte), holds no control byte and is not NaN/Inf. Such a
+         * line cannot be a rating; any other line is parsed as one (and fails loudly if it is not).
+         */
+        private boolean isHeader(byte[] b, int s, int e) {
+            int p = s;
+            while (true) {
+                int fe;
+                int next;
+                if (whitespace) {
+                    while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+                        p++;
+                    }
+                    int q = p;
+                    while (q < e && b[q] != ' ' && b[q] != '\t') {
+                        q++;
+                    }
+                    fe = q;
+                    while (q < e && (b[q] == ' ' || b[q] == '\t')) {
+                        q++;
+                    }
+                    next = q < e ? q : -1;
+                } else {
+                    int at = find(b, p, e);
+                    fe = at < 0 ? e : at;
+                    next = at < 0 ? -1 : at + delim.length;
+                }
+                if (!isName(b, p, fe)) {
+                    return false;
+                }
+                if (next < 0) {
+                    return true;
+                }
+                p = next;
+            }
+        }
+
+        private static boolean isName(byte[] b, int s, int e) {
+            while (s < e && (b[s] == ' ' || b[s] == '\t')) {
+                s++;
+            }
+            while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t')) {
+                e--;
+            }
+            if (e - s >= 2 && (b[s] == '"' || b[s] == '\'') && b[e - 1] == b[s]) {
+                s++;
+                e--;
+            }
+            if (s == e) {
                 return false;
             }
-            int t = fieldStart[0];
-            while (t < fieldEnd[0] && (b[t] == ' ' || b[t] == '\t')) {
-                t++;
+            int c0 = b[s] & 0xff;
+            if (!((c0 >= 'A' && c0 <= 'Z') || (c0 >= 'a' && c0 <= 'z') || c0 == '_' || c0 >= 0x80)) {
+                return false;
             }
-            return t < fieldEnd[0] && b[t] >= '0' && b[t] <= '9';
+            for (int j = s; j < e; j++) {
+                int c = b[j] & 0xff;
+                if (c < 0x20 || c == 0x7f || c == '"') {
+                    return false;
+                }
+            }
+            return !NOT_A_NAME.matcher(new String(b, s, e - s, StandardCharsets.ISO_8859_1)).matches();
         }
 
         /** Splits the line; records the user, item and rating fields; returns the number of fields seen. */
@@ -340,7 +547,7 @@ public final class RatingsReader {
                     fieldEnd[2] = fe;
                 }
                 col++;
-                if (next < 0 || col > maxCol) {
+                if (next < 0) {
                     return col;
                 }
                 p = next;
@@ -365,8 +572,9 @@ public final class RatingsReader {
 
         private int index(long id, IdMap map, String what, boolean user) {
             if (dense) {
-                if (id > Integer.MAX_VALUE - 16) {
-                    throw error(what + " id " + id + " is too large for an index");
+                if (id >= maxDenseIds) {
+                    throw error(what + " id " + id + " would make an id space of " + (id + 1) + " " + what
+                            + "s (LIBMF ids are 0-based indices), more than the limit of " + maxDenseIds);
                 }
                 int idx = (int) id;
                 int max = user ? maxUser : maxItem;
@@ -444,17 +652,20 @@ public final class RatingsReader {
                 }
                 throw error("rating '" + t + "' is not a number");
             }
-            float f = (float) v;
-            if (Float.isInfinite(f)) {
-                throw error("rating '" + text(b, s, e) + "' is not finite");
+            if (!(Math.abs(v) <= MAX_ABS_RATING)) {
+                throw error("rating '" + text(b, s, e) + "' is outside -" + (int) MAX_ABS_RATING + ".."
+                        + (int) MAX_ABS_RATING + ", the range lfm trains on in float32");
             }
-            return f;
+            return (float) v;
         }
 
-        /** The field as text for a message: printable ASCII, at most 40 characters. */
+        /**
+         * The field as text for a message, at most 40 bytes of it: UTF-8 letters as they are, control,
+         * format, private, unassigned and malformed characters as '?', so no raw byte reaches a terminal.
+         */
         private static String text(byte[] b, int s, int e) {
             String t = new String(b, s, Math.min(e - s, 40), StandardCharsets.UTF_8);
-            t = t.replaceAll("[\\p{Cntrl}]", "?");
+            t = t.replaceAll("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}\\p{Zl}\\p{Zp}\\uFFFD]", "?");
             return e - s > 40 ? t + "..." : t;
         }
 

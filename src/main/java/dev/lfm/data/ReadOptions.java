@@ -1,5 +1,7 @@
 package dev.lfm.data;
 
+import dev.lfm.LfmException;
+
 /**
  * How to read a rating file. Start from {@link #defaults()} (auto-detected format) or
  * {@link #of(RatingFormat)} and adjust with the {@code with*} methods.
@@ -15,13 +17,30 @@ package dev.lfm.data;
  * @param unknownIds   what to do with ids missing from the id maps passed to the reader
  * @param minRating    lowest value of the rating scale; NaN takes the smallest rating in the file
  * @param maxRating    highest value of the rating scale; NaN takes the largest rating in the file
+ * @param maxDenseIds  largest id space (ids per side) a format with 0-based index ids ({@link RatingFormat#LIBMF})
+ *                     may open: such ids are array indices, so one typo'd id like 100000000 would otherwise
+ *                     allocate gigabytes; {@link #DEFAULT_MAX_DENSE_IDS} unless raised
+ *
+ * <p>Values a user can get wrong (an empty delimiter, clashing columns, a bad limit) are refused with an
+ * {@link LfmException} of one line; {@code null} where a value is required is a programming error
+ * ({@link IllegalArgumentException}).
  */
 public record ReadOptions(RatingFormat format, String delimiter, int userColumn, int itemColumn, int ratingColumn,
                           Header header, DuplicatePolicy duplicates, UnknownIds unknownIds,
-                          float minRating, float maxRating) {
+                          float minRating, float maxRating, int maxDenseIds) {
 
     /** The delimiter meaning "one or more spaces or tabs". */
     public static final String WHITESPACE = " ";
+
+    /**
+     * Default {@link #maxDenseIds}: 2^26 = 67,108,864 ids a side, above every public rating set
+     * (Netflix: 480k users; Yahoo! Music: 1M users, 625k items) while a typo'd id is caught before
+     * its id space (about 60 bytes an id in the id maps, plus the factors) is allocated.
+     */
+    public static final int DEFAULT_MAX_DENSE_IDS = 1 << 26;
+
+    /** The largest {@link #maxDenseIds} allowed (arrays are int-indexed). */
+    public static final int MAX_DENSE_IDS_LIMIT = Integer.MAX_VALUE - 16;
 
     /** Header handling. */
     public enum Header {
@@ -29,7 +48,11 @@ public record ReadOptions(RatingFormat format, String delimiter, int userColumn,
         NONE,
         /** The first line is a header and is skipped. */
         SKIP,
-        /** The first line is skipped when its user field does not start with a digit. */
+        /**
+         * The first non-blank line is skipped when it reads as a header: every field a name (starts with a
+         * letter, optionally quoted, not NaN/Inf), like {@code userId,movieId,rating,timestamp}. A line
+         * that merely fails to parse as a rating ({@code -1,5,4.0}, {@code "1","5","4"}) is an error.
+         */
         DETECT
     }
 
@@ -38,19 +61,28 @@ public record ReadOptions(RatingFormat format, String delimiter, int userColumn,
             throw new IllegalArgumentException("format is required");
         }
         if (delimiter != null && delimiter.isEmpty()) {
-            throw new IllegalArgumentException("delimiter must not be empty");
+            throw new LfmException("the delimiter is empty: give one or more characters (',' ';' '::', a tab)");
+        }
+        if (delimiter != null && (delimiter.indexOf('\n') >= 0 || delimiter.indexOf('\r') >= 0)) {
+            throw new LfmException("the delimiter must not contain a line break");
         }
         if (userColumn < 0 || itemColumn < 0 || ratingColumn < 0) {
-            throw new IllegalArgumentException("columns are 0-based and non-negative");
+            throw new LfmException("columns are 0-based and non-negative (got user " + userColumn + ", item "
+                    + itemColumn + ", rating " + ratingColumn + ")");
         }
         if (userColumn == itemColumn || userColumn == ratingColumn || itemColumn == ratingColumn) {
-            throw new IllegalArgumentException("user, item and rating columns must differ");
+            throw new LfmException("user, item and rating columns must differ (got " + userColumn + ", "
+                    + itemColumn + ", " + ratingColumn + ")");
+        }
+        if (maxDenseIds < 1 || maxDenseIds > MAX_DENSE_IDS_LIMIT) {
+            throw new LfmException("the id-space limit must be in 1.." + MAX_DENSE_IDS_LIMIT + " (got " + maxDenseIds + ")");
         }
         if (duplicates == null || unknownIds == null) {
             throw new IllegalArgumentException("duplicates and unknownIds are required");
         }
         if (!Float.isNaN(minRating) && !Float.isNaN(maxRating) && minRating >= maxRating) {
-            throw new IllegalArgumentException("minRating must be below maxRating");
+            throw new LfmException("the lowest rating of the scale must be below the highest (got " + minRating
+                    + ".." + maxRating + ")");
         }
     }
 
@@ -62,7 +94,7 @@ public record ReadOptions(RatingFormat format, String delimiter, int userColumn,
     /** Defaults for one format (for {@code DELIMITED}: comma, columns 0, 1, 2, no header). */
     public static ReadOptions of(RatingFormat format) {
         return new ReadOptions(format, ",", 0, 1, 2, null, DuplicatePolicy.ERROR, UnknownIds.ADD,
-                Float.NaN, Float.NaN);
+                Float.NaN, Float.NaN, DEFAULT_MAX_DENSE_IDS);
     }
 
     /** Generic delimited text with the given delimiter and 0-based columns. */
@@ -72,37 +104,43 @@ public record ReadOptions(RatingFormat format, String delimiter, int userColumn,
 
     public ReadOptions withFormat(RatingFormat f) {
         return new ReadOptions(f, delimiter, userColumn, itemColumn, ratingColumn, header, duplicates, unknownIds,
-                minRating, maxRating);
+                minRating, maxRating, maxDenseIds);
     }
 
     public ReadOptions withDelimiter(String d) {
         return new ReadOptions(format, d, userColumn, itemColumn, ratingColumn, header, duplicates, unknownIds,
-                minRating, maxRating);
+                minRating, maxRating, maxDenseIds);
     }
 
     public ReadOptions withColumns(int user, int item, int rating) {
         return new ReadOptions(format, delimiter, user, item, rating, header, duplicates, unknownIds,
-                minRating, maxRating);
+                minRating, maxRating, maxDenseIds);
     }
 
     public ReadOptions withHeader(Header h) {
         return new ReadOptions(format, delimiter, userColumn, itemColumn, ratingColumn, h, duplicates, unknownIds,
-                minRating, maxRating);
+                minRating, maxRating, maxDenseIds);
     }
 
     public ReadOptions withDuplicates(DuplicatePolicy p) {
         return new ReadOptions(format, delimiter, userColumn, itemColumn, ratingColumn, header, p, unknownIds,
-                minRating, maxRating);
+                minRating, maxRating, maxDenseIds);
     }
 
     public ReadOptions withUnknownIds(UnknownIds u) {
         return new ReadOptions(format, delimiter, userColumn, itemColumn, ratingColumn, header, duplicates, u,
-                minRating, maxRating);
+                minRating, maxRating, maxDenseIds);
     }
 
     /** Fixes the rating scale instead of taking it from the data (NaN keeps the observed bound). */
     public ReadOptions withScale(float min, float max) {
         return new ReadOptions(format, delimiter, userColumn, itemColumn, ratingColumn, header, duplicates, unknownIds,
-                min, max);
+                min, max, maxDenseIds);
+    }
+
+    /** Raises (or lowers) the id-space limit of formats whose ids are 0-based indices ({@link RatingFormat#LIBMF}). */
+    public ReadOptions withMaxDenseIds(int limit) {
+        return new ReadOptions(format, delimiter, userColumn, itemColumn, ratingColumn, header, duplicates, unknownIds,
+                minRating, maxRating, limit);
     }
 }

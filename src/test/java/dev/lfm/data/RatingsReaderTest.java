@@ -145,7 +145,7 @@ class RatingsReaderTest {
             1,2,abc             | ratings.csv:3: rating 'abc' is not a number
             1,2,NaN             | ratings.csv:3: rating 'NaN' is not finite
             1,2,-Infinity       | ratings.csv:3: rating '-Infinity' is not finite
-            1,2,1e39            | ratings.csv:3: rating '1e39' is not finite
+            1,2,1e39            | ratings.csv:3: rating '1e39' is outside -10000..10000, the range lfm trains on in float32
             1,2                 | ratings.csv:3: missing field: found 2 fields, need 3 (user, item, rating)
             1,2,                | ratings.csv:3: missing rating
             ,2,3                | ratings.csv:3: missing user id
