@@ -46,6 +46,10 @@ public final class Trainer {
             throw new LfmException("the training set is empty");
         }
         boolean hasValidation = validation != null && validation.size() > 0;
+        if (!config.isResolved()) {
+            return new Trainer(config.resolvedFor(train, hasValidation), listener).train(backend, train, validation,
+                    test);
+        }
         if (config.patience > 0 && !hasValidation) {
             throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");
         }

@@ -2,6 +2,7 @@ package dev.lfm.train;
 
 import dev.lfm.LfmException;
 import dev.lfm.compute.Optimizer;
+import dev.lfm.data.Ratings;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;
 import java.util.LinkedHashMap;
@@ -17,14 +18,21 @@ import java.util.Map;
  */
 public final class TrainingConfig implements Cloneable {
     public Algorithm algorithm = Algorithm.GD;
+    // Defaults measured on ml-latest-small and the synthetic presets (README, "Defaults"); SGD's here, ALS's
+    // differences in defaults(Algorithm).
     public int rank = 8;
-    public int epochs = 20;
+    /** Epoch budget; with the default early stopping most runs stop well before it. */
+    public int epochs = 100;
     /** Learning rate for factors (half-gradient scale; see {@link dev.lfm.compute.OptimizerStep}). */
-    public double lr = 0.02;
+    public double lr = 0.01;
     /** Learning rate for biases; NaN means "same as lr". */
     public double lrBias = Double.NaN;
-    public double lambda = 0.01;
-    public double lambdaBias = 0.01;
+    /**
+     * Factor regularization λ; NaN (the default) means "from the data": {@link #defaultLambda(Ratings)} of the
+     * training set, filled in by {@link #resolvedFor(Ratings, boolean)} (the {@link Trainer} does that).
+     */
+    public double lambda = Double.NaN;
+    public double lambdaBias = 0.02;
     public Regularization regularization = Regularization.WEIGHTED;
     /** 1 = SGD, b = mini-batch, 0 = full batch. */
     public int batchSize = 1;
@@ -34,10 +42,13 @@ public final class TrainingConfig implements Cloneable {
     public double beta2 = 0.999;
     public double epsilon = 1e-8;
     /** Multiplicative learning-rate decay per epoch: lr_e = lr · decay^(e−1); 1 = none. */
-    public double lrDecay = 1.0;
+    public double lrDecay = 0.98;
     public boolean biases = true;
-    /** Early-stopping patience in epochs on validation RMSE; 0 = off. */
-    public int patience = 0;
+    /**
+     * Early-stopping patience in epochs on validation RMSE; 0 = off; {@link #PATIENCE_AUTO} (the default) =
+     * {@link #DEFAULT_PATIENCE} when the run has a validation split, else off.
+     */
+    public int patience = PATIENCE_AUTO;
     public long seed = 42;
     /**
      * Standard deviation of the initial factors; NaN (the default) means 0.7/√k, which starts every
@@ -47,30 +58,101 @@ public final class TrainingConfig implements Cloneable {
     /** Evaluate train RMSE every epoch (one extra pass over train). */
     public boolean evaluateTrain = true;
 
-    /** Sweeps ALS runs by default (each is an exact solve of every row, so it needs fewer than SGD's epochs). */
-    static final int ALS_EPOCHS = 15;
     /** Adam's default learning rate (its steps are normalized, so it wants a smaller one than SGD). */
     static final double ADAM_LR = 0.001;
+    /** {@link #patience} value meaning "on when there is a validation split". */
+    public static final int PATIENCE_AUTO = -1;
+    /** Patience used by {@link #PATIENCE_AUTO} (SGD epochs); ALS uses {@link #DEFAULT_ALS_PATIENCE} sweeps. */
+    public static final int DEFAULT_PATIENCE = 10;
+    public static final int DEFAULT_ALS_PATIENCE = 3;
+
+    public static final int DEFAULT_ALS_RANK = 32;
+    public static final int DEFAULT_ALS_EPOCHS = 30;
+    public static final double DEFAULT_ALS_LAMBDA_BIAS = 0.1;
+
+    /** Multiplier in {@link #defaultLambda(Ratings)}. */
+    public static final double LAMBDA_PER_SPREAD = 0.4;
 
     public static TrainingConfig defaults() {
         return new TrainingConfig();
     }
 
     /**
-     * The defaults for this algorithm and optimizer: those of {@link #defaults()}, except that ALS
-     * runs {@value #ALS_EPOCHS} sweeps and Adam starts at lr {@value #ADAM_LR}.
+     * The data-dependent λ used when {@link #lambda} is NaN: {@value #LAMBDA_PER_SPREAD} · Var(r) / (r_max − r_min)
+     * over the training ratings (a quantity in rating units, so rescaling the ratings rescales λ the way the
+     * objective needs). Real ratings spread over their scale (ml-latest-small: Var 1.09 over 0.5..5 gives
+     * λ ≈ 0.097) and need strong shrinkage; the synthetic presets concentrate near the middle (Var 0.14 over
+     * 1..5 gives λ ≈ 0.014), where strong shrinkage erases the planted factors. 0.01 for an empty or constant set.
      */
+    public static double defaultLambda(Ratings train) {
+        int n = train.size();
+        if (n == 0) {
+            return 0.01;
+        }
+        float[] v = train.values();
+        double mean = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            mean += v[j];
+            min = Math.min(min, v[j]);
+            max = Math.max(max, v[j]);
+        }
+        mean /= n;
+        double var = 0;
+        for (int j = 0; j < n; j++) {
+            double d = v[j] - mean;
+            var += d * d;
+        }
+        var /= n;
+        return max > min ? LAMBDA_PER_SPREAD * var / (max - min) : 0.01;
+    }
+
+    /**
+     * The defaults for this algorithm and optimizer: those of {@link #defaults()}, except that ALS
+     * uses rank {@value #DEFAULT_ALS_RANK}, {@value #DEFAULT_ALS_EPOCHS} sweeps, patience
+     * {@value #DEFAULT_ALS_PATIENCE} sweeps and λ_b = {@value #DEFAULT_ALS_LAMBDA_BIAS} (λ follows the
+     * same data-dependent rule: ALS-WR and per-rating SGD minimize the same weighted objective; lr and
+     * lrDecay do not apply).
+     */
+    public static TrainingConfig defaults(Algorithm algorithm) {
+        return defaults(algorithm, Optimizer.SGD);
+    }
+
+    /** See {@link #defaults(Algorithm)}; Adam also starts at lr {@value #ADAM_LR}. */
     public static TrainingConfig defaults(Algorithm algorithm, Optimizer optimizer) {
         TrainingConfig c = defaults();
         c.algorithm = algorithm;
         c.optimizer = optimizer;
         if (algorithm == Algorithm.ALS) {
-            c.epochs = ALS_EPOCHS;
+            c.rank = DEFAULT_ALS_RANK;
+            c.epochs = DEFAULT_ALS_EPOCHS;
+            c.lambdaBias = DEFAULT_ALS_LAMBDA_BIAS;
         }
         if (optimizer == Optimizer.ADAM) {
             c.lr = ADAM_LR;
         }
         return c;
+    }
+
+    /**
+     * A copy with every data-dependent default filled in: NaN {@link #lambda} from {@code train}, and
+     * {@link #PATIENCE_AUTO} from whether there is validation data.
+     */
+    public TrainingConfig resolvedFor(Ratings train, boolean hasValidation) {
+        TrainingConfig c = copy();
+        if (Double.isNaN(c.lambda)) {
+            c.lambda = defaultLambda(train);
+        }
+        if (c.patience == PATIENCE_AUTO) {
+            c.patience = !hasValidation ? 0 : algorithm == Algorithm.ALS ? DEFAULT_ALS_PATIENCE : DEFAULT_PATIENCE;
+        }
+        return c;
+    }
+
+    /** Whether some setting still depends on the data ({@link #resolvedFor(Ratings, boolean)}). */
+    public boolean isResolved() {
+        return !Double.isNaN(lambda) && patience != PATIENCE_AUTO;
     }
 
     /**
@@ -111,7 +193,11 @@ public final class TrainingConfig implements Cloneable {
         }
     }
 
+    /** The objective these settings minimize; {@link #lambda} must be resolved ({@link #resolvedFor(Ratings, boolean)}). */
     public Objective objective() {
+        if (Double.isNaN(lambda)) {
+            throw new IllegalStateException("λ is data-dependent here: call resolvedFor(train, hasValidation) first");
+        }
         return new Objective(lambda, biases ? lambdaBias : 0, regularization, biases);
     }
 
@@ -142,14 +228,14 @@ public final class TrainingConfig implements Cloneable {
         check(epochs >= 1, "--epochs must be >= 1 (got " + epochs + ")");
         check(lr > 0 && Double.isFinite(lr), "--lr must be a positive number (got " + lr + ")");
         check(Double.isNaN(lrBias) || (lrBias >= 0 && Double.isFinite(lrBias)), "--lr-bias must be >= 0 (got " + lrBias + ")");
-        check(lambda >= 0 && Double.isFinite(lambda), "--reg must be >= 0 (got " + lambda + ")");
+        check(Double.isNaN(lambda) || (lambda >= 0 && Double.isFinite(lambda)), "--reg must be >= 0 (got " + lambda + ")");
         check(lambdaBias >= 0 && Double.isFinite(lambdaBias), "--reg-bias must be >= 0 (got " + lambdaBias + ")");
         check(batchSize >= 0, "--batch-size must be >= 1, or 'all' (got " + batchSize + ")");
         check(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1) (got " + momentum + ")");
         check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam betas must be in [0, 1)");
         check(epsilon > 0, "Adam epsilon must be > 0");
         check(lrDecay > 0 && lrDecay <= 1, "--lr-decay must be in (0, 1] (got " + lrDecay + ")");
-        check(patience >= 0, "--patience must be >= 0 (got " + patience + ")");
+        check(patience >= 0 || patience == PATIENCE_AUTO, "--patience must be >= 0 (got " + patience + ")");
         check(Double.isNaN(initScale) || (initScale > 0 && Double.isFinite(initScale)), "--init-scale must be > 0");
         return this;
     }

@@ -27,6 +27,7 @@ class TrainerTest {
         c.epochs = 40;
         c.lambda = 0.002;
         c.lambdaBias = 0.002;
+        c.patience = 0; // fixed epoch counts here; early stopping has its own test
         return c;
     }
 

@@ -27,7 +27,7 @@ class TrainingConfigTest {
         TrainingConfig d = TrainingConfig.defaults();
         assertThat(TrainingConfig.defaults(d.algorithm, d.optimizer).toMap()).isEqualTo(d.toMap());
         TrainingConfig als = TrainingConfig.defaults(Algorithm.ALS, Optimizer.SGD);
-        assertThat(als.epochs).isEqualTo(TrainingConfig.ALS_EPOCHS);
+        assertThat(als.epochs).isEqualTo(TrainingConfig.DEFAULT_ALS_EPOCHS);
         assertThat(als.lr).isEqualTo(d.lr);
         TrainingConfig adam = TrainingConfig.defaults(Algorithm.GD, Optimizer.ADAM);
         assertThat(adam.lr).isEqualTo(TrainingConfig.ADAM_LR);

@@ -1,0 +1,113 @@
+package dev.lfm.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lfm.compute.Backend;
+import dev.lfm.compute.cpu.CpuBackend;
+import dev.lfm.data.Ratings;
+import dev.lfm.data.Split;
+import dev.lfm.data.Splits;
+import dev.lfm.data.SyntheticRatings;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TunerTest {
+    /** The seed chapter's tiny problem: 100 users x 60 items, true rank 4, 20% observed. */
+    private static Split tiny() {
+        SyntheticRatings g = SyntheticRatings.generate(SyntheticRatings.Config.ofDensity(100, 60, 4, 0.2));
+        return Splits.random(g.ratings(), 0.2, 0.15, 7);
+    }
+
+    private static double testRmse(Backend b, dev.lfm.model.FactorModel m, Ratings test) {
+        b.setModel(m);
+        return b.evaluate(b.upload(test)).rmse();
+    }
+
+    @Test
+    void neverReadsTheTestSplitBecauseItIsNeverGivenOne() {
+        // the API takes only train and validation; a poisoned test set (NaN ratings) sits beside them and the
+        // result must not depend on it: tuning twice, with a clean and with a poisoned test set in scope, agree
+        Split s = tiny();
+        Ratings poisoned = new Ratings(s.test().numUsers(), s.test().numItems(), s.test().users(), s.test().items(),
+                nanValues(s.test().size()), s.test().size(), s.test().userIds(), s.test().itemIds(), 1, 5);
+        try (Backend b = new CpuBackend(1)) {
+            Tuner.Options o = new Tuner.Options().budget(2);
+            o.configsPerBracket = 9;
+            Tuner.Result r = new Tuner(o, null).tune(b, s.train(), s.validation());
+            assertThat(r.trials()).isNotEmpty();
+            assertThat(r.validationRmse()).isFinite();
+            assertThat(r.trials()).allSatisfy(t -> assertThat(t.config()).isNotNull());
+            // the model predicts the poisoned set's positions as well as the clean one's: it never saw either
+            assertThat(testRmse(b, r.model(), poisoned)).isNaN();
+            assertThat(testRmse(b, r.model(), s.test())).isFinite();
+        }
+    }
+
+    private static float[] nanValues(int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, Float.NaN);
+        return v;
+    }
+
+    @Test
+    void respectsTheBudgetWithinTenPercent() {
+        SyntheticRatings g = SyntheticRatings.generate(SyntheticRatings.Preset.SMALL);
+        Split s = Splits.random(g.ratings(), 0.2, 0.1, 42);
+        for (Tuner.FinalTraining f : Tuner.FinalTraining.values()) {
+            try (Backend b = new CpuBackend(2)) {
+                List<Tuner.Trial> seen = new ArrayList<>();
+                long t0 = System.nanoTime();
+                Tuner.Result r = new Tuner(new Tuner.Options().budget(3).finalTraining(f)
+                        .algorithms(Tuner.Algorithms.BOTH), seen::add).tune(b, s.train(), s.validation());
+                double wall = (System.nanoTime() - t0) / 1e9;
+                assertThat(wall).as("wall seconds, " + f).isLessThan(3 * 1.1);
+                assertThat(seen).hasSameSizeAs(r.trials()).hasSizeGreaterThan(3);
+                assertThat(r.trials().stream().map(t -> t.config().algorithm).distinct()).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void tinyProblemIsNoWorseThanBiasesAlone() {
+        Split s = tiny();
+        try (Backend b = new CpuBackend(1)) {
+            // baseline: μ + b_u + b_i, fitted by lfm (ALS with the factors regularized to zero), λ_b chosen on validation
+            double bestVal = Double.POSITIVE_INFINITY;
+            double baselineTest = Double.NaN;
+            for (double lb : new double[] {0.01, 0.03, 0.1, 0.3, 1, 3}) {
+                TrainingConfig c = TrainingConfig.defaults(Algorithm.ALS);
+                c.rank = 1;
+                c.lambda = 1e9;
+                c.lambdaBias = lb;
+                c.patience = 0;
+                c.epochs = 10;
+                TrainingResult r = new Trainer(c, null).train(b, s.train(), s.validation(), s.test());
+                for (float x : r.model().p) {
+                    assertThat(Math.abs(x)).isLessThan(1e-6f);
+                }
+                if (r.last().validationRmse() < bestVal) {
+                    bestVal = r.last().validationRmse();
+                    baselineTest = r.last().testRmse();
+                }
+            }
+            for (Tuner.Algorithms a : Tuner.Algorithms.values()) {
+                Tuner.Result t = new Tuner(new Tuner.Options().budget(2).algorithms(a), null)
+                        .tune(b, s.train(), s.validation());
+                assertThat(testRmse(b, t.model(), s.test())).as(a.toString()).isLessThanOrEqualTo(baselineTest * 1.01);
+            }
+        }
+    }
+
+    @Test
+    void chosenConfigurationRetrainsToTheReturnedModel() {
+        Split s = tiny();
+        try (Backend b = new CpuBackend(1)) {
+            Tuner.Result r = new Tuner(new Tuner.Options().budget(1).finalTraining(Tuner.FinalTraining.KEEP_BEST_TRIAL), null)
+                    .tune(b, s.train(), s.validation());
+            TrainingResult again = new Trainer(r.best(), null).train(b, s.train(), s.validation(), null);
+            assertThat(again.model().p).isEqualTo(r.model().p);
+            assertThat(again.last().validationRmse()).isEqualTo(r.validationRmse());
+        }
+    }
+}
