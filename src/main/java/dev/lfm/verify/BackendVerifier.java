@@ -5,7 +5,6 @@ import dev.lfm.compute.Optimizer;
 import dev.lfm.data.SyntheticRatings;
 import dev.lfm.data.Gaussian;
 
-import dev.lfm.compute.gpu.GpuBackend;
 
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
@@ -16,6 +15,7 @@ import dev.lfm.objective.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
@@ -74,7 +74,7 @@ public final class BackendVerifier {
                 rows.add(new Row("gradient full batch" + o, gradientError(g, Reference.batchGradient(m, r, null, 0,
                         r.size(), r.userCounts(), r.itemCounts(), obj)), TOLERANCE));
                 b.shuffle(set, 5);
-                int[] order = GpuBackend.permutation(r.size(), 5);
+                int[] order = Permutation.seeded(r.size(), 5);
                 g = b.gradient(set, 1000, 3000, obj);
                 rows.add(new Row("gradient mini-batch" + o, gradientError(g, Reference.batchGradient(m, r, order, 1000,
                         3000, r.userCounts(), r.itemCounts(), obj)), TOLERANCE));
@@ -136,7 +136,7 @@ public final class BackendVerifier {
                                     OptimizerStep step) {
         b.setModel(m);
         b.shuffle(set, 9);
-        int[] order = GpuBackend.permutation(r.size(), 9);
+        int[] order = Permutation.seeded(r.size(), 9);
         FactorModel exp = m.copy();
         double[][] m1 = {new double[m.p.length], new double[m.q.length], new double[m.numUsers], new double[m.numItems]};
         double[][] m2 = {new double[m.p.length], new double[m.q.length], new double[m.numUsers], new double[m.numItems]};

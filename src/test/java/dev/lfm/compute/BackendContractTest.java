@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.lfm.verify.ConvergencePlan;
 import dev.lfm.verify.PlantedProblem;
 import dev.lfm.compute.gpu.GpuBackend;
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
@@ -239,7 +240,7 @@ public abstract class BackendContractTest {
         RatingSet set = backend.upload(r);
         long seed = 43;
         backend.shuffle(set, seed);
-        int[] order = GpuBackend.permutation(r.size(), seed);
+        int[] order = Permutation.seeded(r.size(), seed);
         int from = r.size() / 3;
         int to = Math.min(r.size(), from + Math.max(1, r.size() / 4));
         poisonRows(m, r.userCounts(), r.itemCounts(), order, from, to, r);
@@ -365,7 +366,7 @@ public abstract class BackendContractTest {
             // step 1: a mini-batch, untouched rows poisoned
             FactorModel m = c.model(r, 52);
             long seed = 53;
-            int[] order = GpuBackend.permutation(r.size(), seed);
+            int[] order = Permutation.seeded(r.size(), seed);
             int from = 100;
             int to = 300;
             poisonRows(m, r.userCounts(), r.itemCounts(), order, from, to, r);

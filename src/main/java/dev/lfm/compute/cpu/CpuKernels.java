@@ -1,5 +1,7 @@
 package dev.lfm.compute.cpu;
 
+import dev.lfm.model.FactorModel;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,6 +14,25 @@ final class CpuKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private CpuKernels() {
+    }
+
+    /** r̂(u, i) = μ + p_u·q_i (+ b_u + b_i when the model has biases), unclipped. */
+    static float predict(FactorModel m, int u, int i) {
+        int k = m.rank;
+        float s = m.mu + dot(m.p, u * k, m.q, i * k, k);
+        if (m.biases) {
+            s += m.userBias[u] + m.itemBias[i];
+        }
+        return s;
+    }
+
+    /** Fills every non-null array with 0. */
+    static void zero(float[]... arrays) {
+        for (float[] a : arrays) {
+            if (a != null) {
+                Arrays.fill(a, 0f);
+            }
+        }
     }
 
     /** Σ_c a[ao+c]·b[bo+c]. */
@@ -137,7 +158,6 @@ final class CpuKernels {
     private static void sgdPair1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
                                  float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
                                  float lambdaB, boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
-        final int l = S.length();
         final int poA = uA * k;
         final float decayPA = 1f - lr * lambda * wu[uA];
         final float biasDecayUA = lambdaB * wu[uA];

@@ -10,13 +10,13 @@ import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
 import dev.lfm.compute.gpu.Accelerator.Buffer;
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The device backend, written once against {@link Accelerator} and shared by OpenCL and CUDA.
@@ -27,8 +27,8 @@ import java.util.SplittableRandom;
  *   <li>{@link #sgdEpoch}: lock-free batch-Hogwild SGD ({@link SgdKernels}); the order is a
  *       seeded permutation computed inside the kernel, so nothing is uploaded per epoch.
  *   <li>{@link #shuffle}: the same permutation as the CPU backend for the same seed
- *       (Fisher–Yates over {@code SplittableRandom(seed)} from the identity), made on the host and
- *       uploaded once per call, so mini-batches are identical across backends.
+ *       ({@link Permutation#seeded}), made on the host and uploaded once per call, so
+ *       mini-batches are identical across backends.
  *   <li>{@link #gradientStep}: residuals of the batch, half gradients scattered by float atomics
  *       into accumulators that are zero outside a step (full batch: by CSR/CSC segments when
  *       {@link GradientKernels#FULL_BATCH_SEGMENTS}), then the optimizer on the touched rows
@@ -76,7 +76,6 @@ public final class GpuBackend implements Backend {
     private Buffer m2Bu;
     private Buffer m2Bi;
     private Buffer residual;
-    private boolean segmentsForFullBatch = GradientKernels.FULL_BATCH_SEGMENTS;
     private boolean closed;
     private int sgdLanes;
 
@@ -125,11 +124,6 @@ public final class GpuBackend implements Backend {
     /** Whether SGD epochs store P and Q as fp16. */
     public boolean halfFactors() {
         return halfFactors;
-    }
-
-    /** Chooses the full-batch scatter method (segments or atomics); for measurements and tests. */
-    public void useSegmentsForFullBatch(boolean segments) {
-        this.segmentsForFullBatch = segments;
     }
 
     /**
@@ -285,34 +279,12 @@ public final class GpuBackend implements Backend {
     @Override
     public void shuffle(RatingSet train, long seed) {
         GpuRatingSet s = dev(train);
-        s.setOrder(permutation(s.size(), seed));
-    }
-
-    /** The seeded order every backend uses: Fisher–Yates over SplittableRandom(seed) from the identity. */
-    public static int[] permutation(int n, long seed) {
-        int[] o = new int[n];
-        for (int j = 0; j < n; j++) {
-            o[j] = j;
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int j = n - 1; j > 0; j--) {
-            int s = rnd.nextInt(j + 1);
-            int x = o[j];
-            o[j] = o[s];
-            o[s] = x;
-        }
-        return o;
+        s.setOrder(Permutation.seeded(s.size(), seed));
     }
 
     /** Where the touched rows of an accumulated batch are listed. */
     private record Touched(Buffer users, Buffer items, Buffer counts, int boundUsers, int boundItems,
                            boolean scatter) {
-    }
-
-    private static void checkRange(GpuRatingSet s, int from, int to) {
-        if (from < 0 || to > s.size() || from > to) {
-            throw new IllegalArgumentException("batch [" + from + ", " + to + ") outside 0.." + s.size());
-        }
     }
 
     /** Accumulates the batch's half gradients into acc0; returns where its touched rows are listed. */
@@ -323,7 +295,7 @@ public final class GpuBackend implements Backend {
         float lambdaBias = (float) obj.lambdaBias();
         boolean weighted = obj.regularization() == Regularization.WEIGHTED;
         boolean useBias = obj.biases() && m.biases;
-        if (segmentsForFullBatch && from == 0 && to == s.size()) {
+        if (GradientKernels.FULL_BATCH_SEGMENTS && from == 0 && to == s.size()) {
             predict.residuals(s, m, e);
             gradient.rows(s, m, e, lambda, lambdaBias, weighted, useBias, acc0);
             return new Touched(s.segments(0).active(), s.segments(1).active(), s.activeCounts(),
@@ -339,7 +311,7 @@ public final class GpuBackend implements Backend {
     public Gradient gradient(RatingSet train, int from, int to, Objective obj) {
         requireModel();
         GpuRatingSet s = dev(train);
-        checkRange(s, from, to);
+        s.checkBatch(from, to);
         int k = m.rank;
         float[] dp = new float[m.numUsers * k];
         float[] dq = new float[m.numItems * k];
@@ -365,7 +337,7 @@ public final class GpuBackend implements Backend {
     public void gradientStep(RatingSet train, int from, int to, Objective obj, OptimizerStep step) {
         requireModel();
         GpuRatingSet s = dev(train);
-        checkRange(s, from, to);
+        s.checkBatch(from, to);
         if (to == from) {
             return;
         }
@@ -418,11 +390,6 @@ public final class GpuBackend implements Backend {
         als.sweep(s, m, side, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases);
         acc.finish();
-    }
-
-    /** Whether ALS factors in double (8) or float (4) on this device. */
-    public int alsRealBytes() {
-        return als.realBytes();
     }
 
     /**

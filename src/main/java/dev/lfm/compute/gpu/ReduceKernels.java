@@ -9,7 +9,7 @@ import dev.lfm.compute.gpu.Accelerator.Program;
  * evaluation sums. Each work-group writes one (or two) float partials; the host adds them in
  * double.
  */
-public final class ReduceKernels {
+public final class ReduceKernels extends KernelFamily {
     public static final String FILE = "reduce.cl";
     public static final String SSE_PARTIALS = "sse_partials";
     public static final String PENALTY_PARTIALS = "penalty_partials";
@@ -19,18 +19,14 @@ public final class ReduceKernels {
     /** At most this many groups (so ≤ 2·MAX_GROUPS partials come back). */
     static final int MAX_GROUPS = 1024;
 
-    private final Accelerator acc;
-    private final Kernel sse;
-    private final Kernel penalty;
-    private final Kernel eval;
+    private final Kernel sse = kernel(SSE_PARTIALS);
+    private final Kernel penalty = kernel(PENALTY_PARTIALS);
+    private final Kernel eval = kernel(EVAL_PARTIALS);
     private final Buffer partials;
     private final float[] host = new float[2 * MAX_GROUPS];
 
     ReduceKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.sse = acc.kernel(program, SSE_PARTIALS);
-        this.penalty = acc.kernel(program, PENALTY_PARTIALS);
-        this.eval = acc.kernel(program, EVAL_PARTIALS);
+        super(acc, program);
         this.partials = acc.alloc(2L * MAX_GROUPS * Float.BYTES);
     }
 

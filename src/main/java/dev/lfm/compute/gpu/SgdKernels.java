@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * The lock-free SGD epoch of {@code kernels/sgd.cl} (batch-Hogwild over a seeded permutation),
  * with P and Q stored as float ({@link #SGD_EPOCH}) or as fp16 ({@link #SGD_EPOCH_HALF}).
  */
-public final class SgdKernels {
+public final class SgdKernels extends KernelFamily {
     public static final String FILE = "sgd.cl";
     public static final String SGD_EPOCH = "sgd_epoch";
     public static final String SGD_EPOCH_HALF = "sgd_epoch_half";
@@ -20,14 +20,11 @@ public final class SgdKernels {
     /** Work-groups per compute unit at most (enough streams to fill a GPU). */
     static final int GROUPS_PER_UNIT = 16;
 
-    private final Accelerator acc;
-    private final Kernel epoch;
-    private final Kernel epochHalf;
+    private final Kernel epoch = kernel(SGD_EPOCH);
+    private final Kernel epochHalf = kernel(SGD_EPOCH_HALF);
 
     SgdKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.epoch = acc.kernel(program, SGD_EPOCH);
-        this.epochHalf = acc.kernel(program, SGD_EPOCH_HALF);
+        super(acc, program);
     }
 
     /**
