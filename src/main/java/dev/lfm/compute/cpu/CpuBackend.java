@@ -4,6 +4,7 @@ import dev.lfm.compute.Backend;
 import dev.lfm.compute.ErrorSums;
 import dev.lfm.objective.Gradient;
 import dev.lfm.objective.LossTerms;
+import dev.lfm.compute.Optimizer;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
@@ -70,6 +71,7 @@ public final class CpuBackend implements Backend {
                 && m.rank == model.rank;
         m = model.copy();
         optimizers.reset(sameShape);
+        sgd.reset(m);
         if (!sameShape) {
             gradients.reset();
         }
@@ -192,9 +194,9 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- SGD
 
     @Override
-    public void sgdEpoch(RatingSet train, Objective obj, float lr, float lrBias, long seed) {
+    public void sgdEpoch(RatingSet train, Objective obj, Optimizer rule, float lr, float lrBias, long seed) {
         requireModel();
-        sgd.epoch(m, cpu(train), obj, lr, lrBias, seed);
+        sgd.epoch(m, cpu(train), obj, rule, lr, lrBias, seed);
     }
 
     // ---------------------------------------------------------- gradient steps

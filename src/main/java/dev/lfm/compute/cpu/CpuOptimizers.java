@@ -51,6 +51,9 @@ final class CpuOptimizers {
 
     /** Applies {@code step} to the touched rows with the accumulated half gradients of {@code g}, clearing them. */
     void step(FactorModel m, CpuGradients g, CpuGradients.Touched touched, boolean biases, OptimizerStep step) {
+        if (!step.kind().batch()) {
+            throw new IllegalArgumentException(step.kind().label() + " has no batch-step rule (per-rating SGD only)");
+        }
         ensureState(m, step.kind());
         int k = m.rank;
         parallel.forThreads(touched.threads(), th -> {

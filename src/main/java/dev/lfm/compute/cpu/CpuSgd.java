@@ -1,8 +1,10 @@
 package dev.lfm.compute.cpu;
 
+import dev.lfm.compute.Optimizer;
 import dev.lfm.data.Permutation;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -15,9 +17,18 @@ import java.util.SplittableRandom;
  * when the plan is built) taken two at a time, users ascending, the two runs' ratings alternating
  * (A₁ B₁ A₂ B₂ …, then the rest of the longer). p_u and b_u stay in registers across a run, and
  * the two users' independent dependency chains overlap in the core.
+ *
+ * <p>{@link Optimizer#ADAGRAD} walks the same order with {@link CpuKernels#adagradPair}
+ * (vectorized over k, not register-resident: the per-row G must be read and written per rating).
  */
 final class CpuSgd {
     private final Parallel parallel;
+    /**
+     * AdaGrad state per row, (G, H) at [2·row], [2·row + 1] (factor and bias), allocated on the
+     * first {@link Optimizer#ADAGRAD} epoch, reset to 1 by {@link #reset}.
+     */
+    private float[] adaUsers;
+    private float[] adaItems;
 
     CpuSgd(Parallel parallel) {
         this.parallel = parallel;
@@ -36,8 +47,32 @@ final class CpuSgd {
         return threads == 1 ? 1 : 2 * threads;
     }
 
-    /** One epoch of {@link dev.lfm.compute.Backend#sgdEpoch}'s rule over the plan's order. */
-    void epoch(FactorModel m, CpuRatingSet t, Objective obj, float lr, float lrBias, long seed) {
+    /** Restarts the AdaGrad schedule (G = H = 1 for every row) for a new model; drops it if the shape changed. */
+    void reset(FactorModel m) {
+        if (adaUsers != null && adaUsers.length == 2 * m.numUsers && adaItems.length == 2 * m.numItems) {
+            Arrays.fill(adaUsers, 1f);
+            Arrays.fill(adaItems, 1f);
+        } else {
+            adaUsers = adaItems = null;
+        }
+    }
+
+    /**
+     * One epoch of {@link dev.lfm.compute.Backend#sgdEpoch}'s update with step rule {@code rule}
+     * ({@link Optimizer#SGD} or {@link Optimizer#ADAGRAD}) over the plan's order.
+     */
+    void epoch(FactorModel m, CpuRatingSet t, Objective obj, Optimizer rule, float lr, float lrBias, long seed) {
+        if (!rule.perRating()) {
+            throw new IllegalArgumentException(rule.label() + " is not a per-rating SGD rule");
+        }
+        if (rule == Optimizer.ADAGRAD && adaUsers == null) {
+            adaUsers = new float[2 * m.numUsers];
+            adaItems = new float[2 * m.numItems];
+            Arrays.fill(adaUsers, 1f);
+            Arrays.fill(adaItems, 1f);
+        }
+        final float[] gu = rule == Optimizer.ADAGRAD ? adaUsers : null;
+        final float[] gi = rule == Optimizer.ADAGRAD ? adaItems : null;
         int threads = parallel.threads();
         int grid = sgdGrid(threads);
         if (t.sgdPlan == null || t.sgdPlan.grid != grid) {
@@ -58,14 +93,15 @@ final class CpuSgd {
             parallel.forThreads(Math.min(threads, grid), th -> {
                 for (int b = th; b < grid; b += threads) {
                     int cb = columnLabel[(b + r) % grid];
-                    block(m, plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases);
+                    block(m, plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
                 }
             });
         }
     }
 
+    /** One block's runs, two at a time; AdaGrad when {@code gu} (and {@code gi}) are given. */
     private void block(FactorModel m, SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
-                       float lambda, float lambdaB, boolean biases) {
+                       float lambda, float lambdaB, boolean biases, float[] gu, float[] gi) {
         final int k = m.rank;
         final float[] p = m.p;
         final float[] q = m.q;
@@ -87,9 +123,16 @@ final class CpuSgd {
                 }
             }
             boolean pair = run + 1 < end;
-            CpuKernels.sgdPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
-                    runUser[run], runStart[run], runStart[run + 1],
-                    pair ? runUser[run + 1] : -1, pair ? runStart[run + 1] : 0, pair ? runStart[run + 2] : 0);
+            int uB = pair ? runUser[run + 1] : -1;
+            int b = pair ? runStart[run + 1] : 0;
+            int endB = pair ? runStart[run + 2] : 0;
+            if (gu == null) {
+                CpuKernels.sgdPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                        runUser[run], runStart[run], runStart[run + 1], uB, b, endB);
+            } else {
+                CpuKernels.adagradPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB,
+                        biases, gu, gi, runUser[run], runStart[run], runStart[run + 1], uB, b, endB);
+            }
         }
         prefetchSink = touched;
     }

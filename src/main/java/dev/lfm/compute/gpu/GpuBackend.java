@@ -24,8 +24,9 @@ import java.util.List;
  * steps; only reduction partials (a few KiB) come back until {@link #getModel}.
  *
  * <ul>
- *   <li>{@link #sgdEpoch}: lock-free batch-Hogwild SGD ({@link SgdKernels}); the order is a
- *       seeded permutation computed inside the kernel, so nothing is uploaded per epoch.
+ *   <li>{@link #sgdEpoch}: lock-free batch-Hogwild SGD ({@link SgdKernels}), plain or with the
+ *       per-row AdaGrad schedule; the order is a seeded permutation computed inside the kernel,
+ *       so nothing is uploaded per epoch.
  *   <li>{@link #shuffle}: the same permutation as the CPU backend for the same seed
  *       ({@link Permutation#seeded}), made on the host and uploaded once per call, so
  *       mini-batches are identical across backends.
@@ -75,6 +76,9 @@ public final class GpuBackend implements Backend {
     private Buffer m2Q;
     private Buffer m2Bu;
     private Buffer m2Bi;
+    /** AdaGrad state of SGD epochs: (G, H) per user / item row, lazily allocated, 1 after setModel. */
+    private Buffer adaUsers;
+    private Buffer adaItems;
     private Buffer residual;
     private boolean closed;
     private int sgdLanes;
@@ -176,6 +180,11 @@ public final class GpuBackend implements Backend {
                 acc.fill(b, 0);
             }
         }
+        for (Buffer b : new Buffer[] {adaUsers, adaItems}) {
+            if (b != null) {
+                acc.fill(b, 1f);
+            }
+        }
     }
 
     private void freeModel() {
@@ -185,12 +194,12 @@ public final class GpuBackend implements Backend {
             m = null;
             acc0 = null;
         }
-        for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi}) {
+        for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi, adaUsers, adaItems}) {
             if (b != null) {
                 b.close();
             }
         }
-        m1P = m1Q = m1Bu = m1Bi = m2P = m2Q = m2Bu = m2Bi = null;
+        m1P = m1Q = m1Bu = m1Bi = m2P = m2Q = m2Bu = m2Bi = adaUsers = adaItems = null;
     }
 
     private void requireModel() {
@@ -250,9 +259,19 @@ public final class GpuBackend implements Backend {
     // ---------------------------------------------------------------- SGD
 
     @Override
-    public void sgdEpoch(RatingSet train, Objective obj, float lr, float lrBias, long seed) {
+    public void sgdEpoch(RatingSet train, Objective obj, Optimizer rule, float lr, float lrBias, long seed) {
         requireModel();
         GpuRatingSet s = dev(train);
+        if (!rule.perRating()) {
+            throw new IllegalArgumentException(rule.label() + " is not a per-rating SGD rule");
+        }
+        if (rule == Optimizer.ADAGRAD && adaUsers == null) {
+            adaUsers = acc.alloc(2L * m.numUsers * Float.BYTES);
+            adaItems = acc.alloc(2L * m.numItems * Float.BYTES);
+            acc.fill(adaUsers, 1f);
+            acc.fill(adaItems, 1f);
+        }
+        boolean adagrad = rule == Optimizer.ADAGRAD;
         Buffer p = m.p;
         Buffer q = m.q;
         if (halfFactors) {
@@ -265,7 +284,7 @@ public final class GpuBackend implements Backend {
             p = m.pHalf;
             q = m.qHalf;
         }
-        sgd.epoch(s, m, p, q, halfFactors, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
+        sgd.epoch(s, m, p, q, halfFactors, adagrad ? adaUsers : null, adagrad ? adaItems : null, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases, seed, sgdLanes);
         if (halfFactors) {
             convert.toFloat(m.pHalf, m.p, m.pElements());
@@ -340,6 +359,9 @@ public final class GpuBackend implements Backend {
         s.checkBatch(from, to);
         if (to == from) {
             return;
+        }
+        if (!step.kind().batch()) {
+            throw new IllegalArgumentException(step.kind().label() + " has no batch-step rule (per-rating SGD only)");
         }
         Touched t = accumulate(s, from, to, obj);
         ensureState(step.kind());
