@@ -188,10 +188,15 @@ public final class BackendVerifier {
         }
     }
 
+    /** The SGD rule checks' fixture: two ratings of user 1 (items 0 and 2), 2 users × 3 items. */
+    private static Ratings twoRatings() {
+        return new Ratings(2, 3, new int[] {1, 1}, new int[] {0, 2}, new float[] {4.5f, 1.5f}, 2, null, null, 1f, 5f);
+    }
+
     /** Two ratings of one user; the epoch must equal the documented update in one of the two orders. */
     private static double sgdRuleError(Backend b) {
         int k = 33;
-        Ratings r = new Ratings(2, 3, new int[] {1, 1}, new int[] {0, 2}, new float[] {4.5f, 1.5f}, 2, null, null, 1f, 5f);
+        Ratings r = twoRatings();
         FactorModel m = model(r, k, 3);
         Objective obj = new Objective(0.1, 0.05, Regularization.UNIFORM, true);
         RatingSet set = b.upload(r);
@@ -214,7 +219,7 @@ public final class BackendVerifier {
      */
     private static double adagradRuleError(Backend b) {
         int k = 33;
-        Ratings r = new Ratings(2, 3, new int[] {1, 1}, new int[] {0, 2}, new float[] {4.5f, 1.5f}, 2, null, null, 1f, 5f);
+        Ratings r = twoRatings();
         FactorModel m = model(r, k, 4);
         Objective obj = new Objective(0.1, 0.05, Regularization.WEIGHTED, true);
         RatingSet set = b.upload(r);
