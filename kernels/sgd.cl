@@ -10,6 +10,15 @@
  *   p_uc ← p_uc + lr(e q_ic − λ w_u p_uc),  q_ic ← q_ic + lr(e p_uc − λ w_i q_ic)   (old values)
  *   lane 0: b_u ← b_u + lrBias(e − λ_b w_u b_u),  b_i ← b_i + lrBias(e − λ_b w_i b_i)
  *
+ * With adagrad = 1 (sgd_epoch_adagrad*, LIBMF's per-row schedule; OptimizerStep's ADAGRAD) each
+ * row keeps (G, H) at GU/GI[2·row], [2·row + 1] (factor and bias; 1 at the start), and the same
+ * rating does, with old values:
+ *   ηp = lr/√G_u, ηq = lr/√G_i
+ *   p_uc ← p_uc + ηp(e q_ic − λ w_u p_uc),  q_ic ← q_ic + ηq(e p_uc − λ w_i q_ic)
+ *   G_u += Σ_c (e q_ic − λ w_u p_uc)² / k,  G_i += Σ_c (e p_uc − λ w_i q_ic)² / k   (lane sums)
+ *   lane 0: d = e − λ_b w_u b_u; b_u ← b_u + (lrBias/√H_u) d; H_u += d²   (b_i likewise)
+ * G and H are read and written without locks like the factors (Hogwild).
+ *
  * The reduction is a warp shuffle on CUDA (lanes of one stream sit in one warp; no barrier) and a
  * local-memory tree with work-group barriers on OpenCL 1.2 (no sub-groups there), for which every
  * stream runs the same number of iterations (streams past the end idle through them).
@@ -63,11 +72,37 @@ DEVICE void st_factor(GLOBAL float *F, GLOBAL half_t *H, long j, float v, int ha
 #define SGD_RED_PARAM __local float *red
 #endif
 
+/*
+ * Σ of `partial` over the `lanes` lanes of this work-item's stream, returned to every lane. Call
+ * from control flow uniform across the work-group (OpenCL: local-memory tree with barriers).
+ */
+DEVICE float lane_sum(float partial, int lid, int lane, int lanes, SGD_RED_PARAM) {
+#ifdef __CUDACC__
+    for (int off = lanes / 2; off > 0; off >>= 1) {
+        partial += __shfl_xor_sync(0xffffffffu, partial, off, lanes);
+    }
+    return partial;
+#else
+    red[lid] = partial;
+    SYNC();
+    for (int off = lanes / 2; off > 0; off >>= 1) {
+        if (lane < off) {
+            red[lid] += red[lid + off];
+        }
+        SYNC();
+    }
+    const float s = red[lid - lane];
+    SYNC();
+    return s;
+#endif
+}
+
 DEVICE void sgd_run(int count, int perStream, int lanes, const GLOBAL int *users,
                     const GLOBAL int *items, const GLOBAL float *values,
                     const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
                     GLOBAL float *P, GLOBAL float *Q, GLOBAL half_t *Ph, GLOBAL half_t *Qh,
                     int halfFactors, GLOBAL float *bu, GLOBAL float *bi,
+                    int adagrad, GLOBAL float *GU, GLOBAL float *GI,
                     float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
                     int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
                     uint m1, uint a1, uint m2, uint a2, SGD_RED_PARAM) {
@@ -100,38 +135,58 @@ DEVICE void sgd_run(int count, int perStream, int lanes, const GLOBAL int *users
             }
         }
         /* reduce: s = Σ_c p_uc q_ic + b_u + b_i over the stream's lanes, known to every lane */
-#ifdef __CUDACC__
-        for (int off = lanes / 2; off > 0; off >>= 1) {
-            partial += __shfl_xor_sync(0xffffffffu, partial, off, lanes);
-        }
-        const float s = partial;
-#else
-        red[lid] = partial;
-        SYNC();
-        for (int off = lanes / 2; off > 0; off >>= 1) {
-            if (lane < off) {
-                red[lid] += red[lid + off];
-            }
-            SYNC();
-        }
-        const float s = red[lid - lane];
-        SYNC();
-#endif
+        const float s = lane_sum(partial, lid, lane, lanes, red);
+        float gU = 1.0f;
+        float gI = 1.0f;
+        float sqP = 0.0f;
+        float sqQ = 0.0f;
         if (active) {
             const float e = values[n] - mu - s;
             const float wu = rating_weight(userCounts[u], weighted);
             const float wi = rating_weight(itemCounts[i], weighted);
+            float etaP = lr;
+            float etaQ = lr;
+            if (adagrad) {
+                gU = GU[2 * (long) u];
+                gI = GI[2 * (long) i];
+                etaP = lr / sqrt(gU);
+                etaQ = lr / sqrt(gI);
+            }
             for (int c = lane; c < k; c += lanes) {
                 const long pu = (long) u * k + c;
                 const long qi = (long) i * k + c;
                 const float p = ld_factor(P, Ph, pu, halfFactors);
                 const float q = ld_factor(Q, Qh, qi, halfFactors);
-                st_factor(P, Ph, pu, p + lr * (e * q - lambda * wu * p), halfFactors);
-                st_factor(Q, Qh, qi, q + lr * (e * p - lambda * wi * q), halfFactors);
+                const float dp = e * q - lambda * wu * p;
+                const float dq = e * p - lambda * wi * q;
+                st_factor(P, Ph, pu, p + etaP * dp, halfFactors);
+                st_factor(Q, Qh, qi, q + etaQ * dq, halfFactors);
+                sqP += dp * dp;
+                sqQ += dq * dq;
             }
             if (useBias && lane == 0) {
-                bu[u] = bU + lrBias * (e - lambdaBias * wu * bU);
-                bi[i] = bI + lrBias * (e - lambdaBias * wi * bI);
+                const float du = e - lambdaBias * wu * bU;
+                const float di = e - lambdaBias * wi * bI;
+                if (adagrad) {
+                    const float hU = GU[2 * (long) u + 1];
+                    const float hI = GI[2 * (long) i + 1];
+                    bu[u] = bU + lrBias / sqrt(hU) * du;
+                    bi[i] = bI + lrBias / sqrt(hI) * di;
+                    GU[2 * (long) u + 1] = hU + du * du;
+                    GI[2 * (long) i + 1] = hI + di * di;
+                } else {
+                    bu[u] = bU + lrBias * du;
+                    bi[i] = bI + lrBias * di;
+                }
+            }
+        }
+        if (adagrad) {
+            /* G += mean squared gradient entry: lane sums of (−h)², then lane 0 writes */
+            const float sumP = lane_sum(sqP, lid, lane, lanes, red);
+            const float sumQ = lane_sum(sqQ, lid, lane, lanes, red);
+            if (active && lane == 0) {
+                GU[2 * (long) u] = gU + sumP / (float) k;
+                GI[2 * (long) i] = gI + sumQ / (float) k;
             }
         }
     }
@@ -149,7 +204,7 @@ KERNEL void sgd_epoch(int count, int perStream, int lanes, const GLOBAL int *use
 #else
     LOCAL float red[SGD_GROUP];
 #endif
-    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, P, Q, 0, 0, 0, bu, bi,
+    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, P, Q, 0, 0, 0, bu, bi, 0, 0, 0,
             mu, k, lr, lrBias, lambda, lambdaBias, weighted, useBias, mask, shift, m0, a0, m1, a1, m2, a2, red);
 }
 
@@ -170,6 +225,42 @@ KERNEL void sgd_epoch_half(int count, int perStream, int lanes, const GLOBAL int
 #else
     LOCAL float red[SGD_GROUP];
 #endif
-    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, 0, 0, Ph, Qh, 1, bu, bi,
+    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, 0, 0, Ph, Qh, 1, bu, bi, 0, 0, 0,
+            mu, k, lr, lrBias, lambda, lambdaBias, weighted, useBias, mask, shift, m0, a0, m1, a1, m2, a2, red);
+}
+
+/* sgd_epoch with the AdaGrad schedule (see the top of this file); GU, GI: (G, H) per row. */
+KERNEL void sgd_epoch_adagrad(int count, int perStream, int lanes, const GLOBAL int *users,
+                              const GLOBAL int *items, const GLOBAL float *values,
+                              const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
+                              GLOBAL float *P, GLOBAL float *Q, GLOBAL float *bu, GLOBAL float *bi,
+                              GLOBAL float *GU, GLOBAL float *GI,
+                              float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
+                              int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
+                              uint m1, uint a1, uint m2, uint a2) {
+#ifdef __CUDACC__
+    float *red = 0;
+#else
+    LOCAL float red[SGD_GROUP];
+#endif
+    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, P, Q, 0, 0, 0, bu, bi, 1, GU, GI,
+            mu, k, lr, lrBias, lambda, lambdaBias, weighted, useBias, mask, shift, m0, a0, m1, a1, m2, a2, red);
+}
+
+/* sgd_epoch_adagrad with P and Q stored as fp16 (as sgd_epoch_half); G, H and biases stay float. */
+KERNEL void sgd_epoch_adagrad_half(int count, int perStream, int lanes, const GLOBAL int *users,
+                                   const GLOBAL int *items, const GLOBAL float *values,
+                                   const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
+                                   GLOBAL half_t *Ph, GLOBAL half_t *Qh, GLOBAL float *bu, GLOBAL float *bi,
+                                   GLOBAL float *GU, GLOBAL float *GI,
+                                   float mu, int k, float lr, float lrBias, float lambda, float lambdaBias,
+                                   int weighted, int useBias, uint mask, uint shift, uint m0, uint a0,
+                                   uint m1, uint a1, uint m2, uint a2) {
+#ifdef __CUDACC__
+    float *red = 0;
+#else
+    LOCAL float red[SGD_GROUP];
+#endif
+    sgd_run(count, perStream, lanes, users, items, values, userCounts, itemCounts, 0, 0, Ph, Qh, 1, bu, bi, 1, GU, GI,
             mu, k, lr, lrBias, lambda, lambdaBias, weighted, useBias, mask, shift, m0, a0, m1, a1, m2, a2, red);
 }

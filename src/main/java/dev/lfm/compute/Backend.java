@@ -38,7 +38,7 @@ public interface Backend extends AutoCloseable {
     /** Makes a rating set resident on the backend (once); the handle is valid until close. */
     RatingSet upload(Ratings ratings);
 
-    /** Uploads the parameters (copies them) and resets optimizer state to zero. */
+    /** Uploads the parameters (copies them) and resets optimizer state (moments to 0, AdaGrad's G to 1). */
     void setModel(FactorModel model);
 
     /** Downloads the parameters into {@code into} (same shape as the model set). */
@@ -58,8 +58,22 @@ public interface Backend extends AutoCloseable {
      * p_u += lr(e q_i − λ w_u p_u), q_i += lr(e p_u − λ w_i q_i),
      * b_u += lrBias(e − λ_b w_u b_u), b_i += lrBias(e − λ_b w_i b_i).
      * Parallel backends may update concurrently (lock-free, Hogwild-style or block-scheduled).
+     * The same as {@link #sgdEpoch(RatingSet, Objective, Optimizer, float, float, long)} with
+     * {@link Optimizer#SGD}.
      */
-    void sgdEpoch(RatingSet train, Objective objective, float lr, float lrBias, long seed);
+    default void sgdEpoch(RatingSet train, Objective objective, float lr, float lrBias, long seed) {
+        sgdEpoch(train, objective, Optimizer.SGD, lr, lrBias, seed);
+    }
+
+    /**
+     * One epoch of per-rating SGD in the order of {@link #sgdEpoch(RatingSet, Objective, float,
+     * float, long)} with the step rule {@code rule}: {@link Optimizer#SGD} (the update stated
+     * there) or {@link Optimizer#ADAGRAD} (per-row adaptive steps, see {@link OptimizerStep}),
+     * whose per-row state persists across epochs until the next {@link #setModel}.
+     *
+     * @throws IllegalArgumentException when {@code rule} is not {@link Optimizer#perRating()}
+     */
+    void sgdEpoch(RatingSet train, Objective objective, Optimizer rule, float lr, float lrBias, long seed);
 
     /** Fixes the order that {@link #gradientStep} batches are drawn from (a seeded permutation). */
     void shuffle(RatingSet train, long seed);

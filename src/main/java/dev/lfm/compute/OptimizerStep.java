@@ -12,6 +12,16 @@ package dev.lfm.compute;
  *   <li>NESTEROV: v ← β v + g/2; θ ← θ − lr·(g/2 + β v)
  *   <li>ADAM: m ← β1 m + (1−β1) g/2; v ← β2 v + (1−β2)(g/2)²;
  *       θ ← θ − lr·m̂/(√v̂ + ε), m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)
+ *   <li>ADAGRAD (per-rating SGD only, batch size 1; LIBMF's per-row schedule): each user row and
+ *       each item row keeps one scalar G (and its bias one more, H), starting at 1. For a rating
+ *       with half gradients h_p = λ w_u p_u − e q_i and h_q = λ w_i q_i − e p_u (old values):
+ *       p_u ← p_u − (lr/√G_u)·h_p, q_i ← q_i − (lr/√G_i)·h_q, then G_u += ‖h_p‖²/k,
+ *       G_i += ‖h_q‖²/k (the mean squared gradient entry); biases the same with their own H:
+ *       h = λ_b w b − e, b ← b − (lrBias/√H)·h, H += h². The step of a row shrinks as its
+ *       gradients accumulate, so frequent rows settle and rare rows keep moving, and one lr
+ *       (about 0.1) suits data sets of different scales. State lives with the backend: reset to
+ *       1 by {@link Backend#setModel} (a warm start from a saved model starts a fresh schedule),
+ *       kept across epochs otherwise.
  * </ul>
  * Optimizer state is lazy: only rows the batch touches are read and written. Adam's bias
  * correction uses the global step t (as TensorFlow's LazyAdam does), so a row first touched at a

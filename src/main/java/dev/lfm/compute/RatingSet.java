@@ -10,4 +10,11 @@ public interface RatingSet {
     default int size() {
         return host().size();
     }
+
+    /** Throws unless [from, to) is a batch of positions of this set. */
+    default void checkBatch(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IllegalArgumentException("batch [" + from + ", " + to + ") outside 0.." + size());
+        }
+    }
 }

@@ -28,13 +28,7 @@ public final class Splits {
         byte[] part = new byte[n];
         java.util.Arrays.fill(part, 0, numTest, (byte) 2);
         java.util.Arrays.fill(part, numTest, numTest + numVal, (byte) 1);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int j = n - 1; j > 0; j--) {
-            int k = rnd.nextInt(j + 1);
-            byte t = part[j];
-            part[j] = part[k];
-            part[k] = t;
-        }
+        Permutation.shuffle(part, new SplittableRandom(seed));
         Ratings[] out = partition(ratings, part, new int[] {n - numTest - numVal, numVal, numTest});
         return new Split(out[0], out[1], out[2]);
     }

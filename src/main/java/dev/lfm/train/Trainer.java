@@ -136,8 +136,8 @@ public final class Trainer {
             backend.alsSweep(train, obj, Side.ITEMS);
             return 2L * n;
         }
-        if (config.isPlainSgd()) {
-            backend.sgdEpoch(train, obj, lr, lrBias, epochSeed);
+        if (config.isPerRatingSgd()) {
+            backend.sgdEpoch(train, obj, config.optimizer, lr, lrBias, epochSeed);
             return n;
         }
         OptimizerStep proto = new OptimizerStep(config.optimizer, lr, lrBias, (float) config.momentum,

@@ -214,6 +214,14 @@ public final class TrainingConfig implements Cloneable {
         return algorithm == Algorithm.GD && batchSize == 1 && optimizer == Optimizer.SGD;
     }
 
+    /**
+     * True for per-rating SGD epochs ({@link dev.lfm.compute.Backend#sgdEpoch}): batch size 1 with
+     * a per-rating rule (plain, or AdaGrad's per-row step sizes).
+     */
+    public boolean isPerRatingSgd() {
+        return algorithm == Algorithm.GD && batchSize == 1 && optimizer.perRating();
+    }
+
     /** "sgd", "minibatch-adam", "fullbatch-momentum", "als", ... */
     public String describeAlgorithm() {
         if (algorithm == Algorithm.ALS) {
@@ -235,6 +243,9 @@ public final class TrainingConfig implements Cloneable {
         check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam betas must be in [0, 1)");
         check(epsilon > 0, "Adam epsilon must be > 0");
         check(lrDecay > 0 && lrDecay <= 1, "--lr-decay must be in (0, 1] (got " + lrDecay + ")");
+        check(algorithm != Algorithm.GD || optimizer.batch() || batchSize == 1,
+                "--optimizer " + optimizer.label() + " is per-rating SGD only: use --batch-size 1 (got "
+                        + (batchSize == 0 ? "all" : Integer.toString(batchSize)) + ")");
         check(patience >= 0 || patience == PATIENCE_AUTO, "--patience must be >= 0 (got " + patience + ")");
         check(Double.isNaN(initScale) || (initScale > 0 && Double.isFinite(initScale)), "--init-scale must be > 0");
         return this;

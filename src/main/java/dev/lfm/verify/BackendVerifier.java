@@ -5,7 +5,6 @@ import dev.lfm.compute.Optimizer;
 import dev.lfm.data.SyntheticRatings;
 import dev.lfm.data.Gaussian;
 
-import dev.lfm.compute.gpu.GpuBackend;
 
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.BackendOptions;
@@ -16,6 +15,7 @@ import dev.lfm.objective.LossTerms;
 import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
@@ -74,7 +74,7 @@ public final class BackendVerifier {
                 rows.add(new Row("gradient full batch" + o, gradientError(g, Reference.batchGradient(m, r, null, 0,
                         r.size(), r.userCounts(), r.itemCounts(), obj)), TOLERANCE));
                 b.shuffle(set, 5);
-                int[] order = GpuBackend.permutation(r.size(), 5);
+                int[] order = Permutation.seeded(r.size(), 5);
                 g = b.gradient(set, 1000, 3000, obj);
                 rows.add(new Row("gradient mini-batch" + o, gradientError(g, Reference.batchGradient(m, r, order, 1000,
                         3000, r.userCounts(), r.itemCounts(), obj)), TOLERANCE));
@@ -100,6 +100,7 @@ public final class BackendVerifier {
             }
         }
         rows.add(new Row("sgd epoch rule (2 ratings, k=33)", sgdRuleError(b), TOLERANCE));
+        rows.add(new Row("sgd adagrad rule (2 ratings, 2 epochs, k=33)", adagradRuleError(b), TOLERANCE));
         PlantedProblem planted = PlantedProblem.generate(300, 200, 3, 0.3, 0.1, 42);
         Map<ConvergencePlan, Double> ref = cpuReference(planted);
         for (ConvergencePlan plan : ConvergencePlan.values()) {
@@ -136,7 +137,7 @@ public final class BackendVerifier {
                                     OptimizerStep step) {
         b.setModel(m);
         b.shuffle(set, 9);
-        int[] order = GpuBackend.permutation(r.size(), 9);
+        int[] order = Permutation.seeded(r.size(), 9);
         FactorModel exp = m.copy();
         double[][] m1 = {new double[m.p.length], new double[m.q.length], new double[m.numUsers], new double[m.numItems]};
         double[][] m2 = {new double[m.p.length], new double[m.q.length], new double[m.numUsers], new double[m.numItems]};
@@ -187,10 +188,15 @@ public final class BackendVerifier {
         }
     }
 
+    /** The SGD rule checks' fixture: two ratings of user 1 (items 0 and 2), 2 users × 3 items. */
+    private static Ratings twoRatings() {
+        return new Ratings(2, 3, new int[] {1, 1}, new int[] {0, 2}, new float[] {4.5f, 1.5f}, 2, null, null, 1f, 5f);
+    }
+
     /** Two ratings of one user; the epoch must equal the documented update in one of the two orders. */
     private static double sgdRuleError(Backend b) {
         int k = 33;
-        Ratings r = new Ratings(2, 3, new int[] {1, 1}, new int[] {0, 2}, new float[] {4.5f, 1.5f}, 2, null, null, 1f, 5f);
+        Ratings r = twoRatings();
         FactorModel m = model(r, k, 3);
         Objective obj = new Objective(0.1, 0.05, Regularization.UNIFORM, true);
         RatingSet set = b.upload(r);
@@ -205,6 +211,90 @@ public final class BackendVerifier {
         sgdHost(c, r, 1, obj, 0.1f, 0.05f);
         sgdHost(c, r, 0, obj, 0.1f, 0.05f);
         return Math.min(modelError(got, a), modelError(got, c));
+    }
+
+    /**
+     * Two ratings of one user, two AdaGrad epochs from a fresh model (G = H = 1): the result must
+     * equal {@link #adagradHost} in one of the four pairs of orders.
+     */
+    private static double adagradRuleError(Backend b) {
+        int k = 33;
+        Ratings r = twoRatings();
+        FactorModel m = model(r, k, 4);
+        Objective obj = new Objective(0.1, 0.05, Regularization.WEIGHTED, true);
+        RatingSet set = b.upload(r);
+        b.setModel(m);
+        b.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 1);
+        b.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 2);
+        FactorModel got = m.copy();
+        b.getModel(got);
+        return adagradBestOfOrders(got, m, r, obj, 0.1f, 0.05f, r.userCounts(), r.itemCounts());
+    }
+
+    /** The smallest model error of {@code got} against two host AdaGrad epochs of r (2 ratings) over all 4 order pairs. */
+    public static double adagradBestOfOrders(FactorModel got, FactorModel start, Ratings r, Objective obj, float lr,
+                                             float lrb, int[] userCounts, int[] itemCounts) {
+        double best = Double.POSITIVE_INFINITY;
+        int[][] orders = {{0, 1}, {1, 0}};
+        for (int[] first : orders) {
+            for (int[] second : orders) {
+                FactorModel x = start.copy();
+                double[][] g = {fill(x.numUsers), fill(x.numItems)};
+                for (int[] order : new int[][] {first, second}) {
+                    for (int n : order) {
+                        adagradHost(x, r, n, obj, lr, lrb, userCounts, itemCounts, g[0], g[1]);
+                    }
+                }
+                best = Math.min(best, modelError(got, x));
+            }
+        }
+        return best;
+    }
+
+    private static double[] fill(int rows) {
+        double[] g = new double[2 * rows];
+        java.util.Arrays.fill(g, 1.0);
+        return g;
+    }
+
+    /**
+     * {@link OptimizerStep}'s ADAGRAD update of rating n in double: (G, H) per row at
+     * gu/gi[2·row], [2·row + 1].
+     */
+    public static void adagradHost(FactorModel m, Ratings r, int n, Objective obj, float lr, float lrb,
+                                   int[] userCounts, int[] itemCounts, double[] gu, double[] gi) {
+        int k = m.rank;
+        int u = r.user(n);
+        int i = r.item(n);
+        double wu = obj.regularization().perRatingWeight(userCounts[u]);
+        double wi = obj.regularization().perRatingWeight(itemCounts[i]);
+        double e = r.value(n) - Reference.predict(m, u, i);
+        double etaP = lr / Math.sqrt(gu[2 * u]);
+        double etaQ = lr / Math.sqrt(gi[2 * i]);
+        double sp = 0;
+        double sq = 0;
+        for (int c = 0; c < k; c++) {
+            double p = m.p[u * k + c];
+            double q = m.q[i * k + c];
+            double hp = obj.lambda() * wu * p - e * q;
+            double hq = obj.lambda() * wi * q - e * p;
+            m.p[u * k + c] = (float) (p - etaP * hp);
+            m.q[i * k + c] = (float) (q - etaQ * hq);
+            sp += hp * hp;
+            sq += hq * hq;
+        }
+        gu[2 * u] += sp / k;
+        gi[2 * i] += sq / k;
+        if (m.biases && obj.biases()) {
+            double bu = m.userBias[u];
+            double bi = m.itemBias[i];
+            double hu = obj.lambdaBias() * wu * bu - e;
+            double hi = obj.lambdaBias() * wi * bi - e;
+            m.userBias[u] = (float) (bu - lrb / Math.sqrt(gu[2 * u + 1]) * hu);
+            m.itemBias[i] = (float) (bi - lrb / Math.sqrt(gi[2 * i + 1]) * hi);
+            gu[2 * u + 1] += hu * hu;
+            gi[2 * i + 1] += hi * hi;
+        }
     }
 
     private static void sgdHost(FactorModel m, Ratings r, int n, Objective obj, float lr, float lrb) {

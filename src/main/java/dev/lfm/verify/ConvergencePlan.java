@@ -15,11 +15,13 @@ import dev.lfm.objective.Regularization;
  * Objective: λ = λ_b = 0.02, weighted regularization, rank 3 (the planted rank).
  */
 public enum ConvergencePlan {
-    SGD, MINIBATCH_PLAIN, MINIBATCH_MOMENTUM, MINIBATCH_NESTEROV, MINIBATCH_ADAM, FULL_BATCH;
+    SGD, SGD_ADAGRAD, MINIBATCH_PLAIN, MINIBATCH_MOMENTUM, MINIBATCH_NESTEROV, MINIBATCH_ADAM, FULL_BATCH;
 
     public static final int RANK = 3;
     public static final Objective OBJECTIVE = new Objective(0.02, 0.02, Regularization.WEIGHTED, true);
     static final int BATCH = 256;
+    /** The AdaGrad plan's one learning rate (LIBMF's default η). */
+    static final float ADAGRAD_LR = 0.1f;
 
     /** Runs the plan from the problem's seeded initial model; returns the test RMSE (clipped). */
     public double run(Backend b, PlantedProblem problem, long seed) {
@@ -32,6 +34,11 @@ public enum ConvergencePlan {
             case SGD -> {
                 for (int epoch = 0; epoch < 30; epoch++) {
                     b.sgdEpoch(train, OBJECTIVE, 0.03f, 0.03f, seed + epoch);
+                }
+            }
+            case SGD_ADAGRAD -> {
+                for (int epoch = 0; epoch < 30; epoch++) {
+                    b.sgdEpoch(train, OBJECTIVE, Optimizer.ADAGRAD, ADAGRAD_LR, ADAGRAD_LR, seed + epoch);
                 }
             }
             case FULL_BATCH -> {

@@ -9,9 +9,11 @@ import dev.lfm.objective.LossTerms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.lfm.verify.BackendVerifier;
 import dev.lfm.verify.ConvergencePlan;
 import dev.lfm.verify.PlantedProblem;
 import dev.lfm.compute.gpu.GpuBackend;
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
@@ -269,7 +271,7 @@ public abstract class BackendContractTest {
         RatingSet set = backend.upload(r);
         long seed = 43;
         backend.shuffle(set, seed);
-        int[] order = GpuBackend.permutation(r.size(), seed);
+        int[] order = Permutation.seeded(r.size(), seed);
         int from = r.size() / 3;
         int to = Math.min(r.size(), from + Math.max(1, r.size() / 4));
         poisonRows(m, r.userCounts(), r.itemCounts(), order, from, to, r);
@@ -395,7 +397,7 @@ public abstract class BackendContractTest {
             // step 1: a mini-batch, untouched rows poisoned
             FactorModel m = c.model(r, 52);
             long seed = 53;
-            int[] order = GpuBackend.permutation(r.size(), seed);
+            int[] order = Permutation.seeded(r.size(), seed);
             int from = 100;
             int to = 300;
             poisonRows(m, r.userCounts(), r.itemCounts(), order, from, to, r);
@@ -518,6 +520,36 @@ public abstract class BackendContractTest {
             double a = modelError(got, first);
             double b = modelError(got, second);
             within("sgd k=" + k + " (best of both orders)", Math.min(a, b));
+        }
+    }
+
+    /**
+     * AdaGrad (per-row step sizes): two epochs with the state carried, on two ratings of one user,
+     * equal {@link BackendVerifier#adagradHost} (double precision) in one of the four pairs of
+     * orders; each setModel restarts the schedule (the second objective starts from G = H = 1
+     * again). k = 1, 4, 33: lanes and strides. A batch step cannot use the per-rating rule.
+     */
+    @Test
+    void adagradEpochsOnTwoRatingsAreTheDocumentedRule() {
+        for (int k : new int[] {1, 4, 33}) {
+            Ratings r = new Ratings(2, 3, new int[] {1, 1}, new int[] {0, 2}, new float[] {4.5f, 1.5f}, 2, null, null,
+                    1f, 5f);
+            FactorModel m = new Case("adagrad", 2, 3, 2, k, true).model(r, 92 + k);
+            m.mu = 2.5f;
+            RatingSet set = backend.upload(r);
+            for (Objective obj : new Objective[] {OBJECTIVES[0], OBJECTIVES[1]}) {
+                backend.setModel(m);
+                backend.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 93);
+                backend.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 94);
+                FactorModel got = m.copy();
+                backend.getModel(got);
+                within("adagrad k=" + k + " " + obj + " (best of the orders)", BackendVerifier.adagradBestOfOrders(
+                        got, m, r, obj, 0.1f, 0.05f, r.userCounts(), r.itemCounts()));
+            }
+            OptimizerStep batch = new OptimizerStep(Optimizer.ADAGRAD, 0.1f, 0.1f, 0f, 0.9f, 0.999f, 1e-8f, 1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> backend.gradientStep(set, 0, 2, OBJECTIVES[0], batch))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 

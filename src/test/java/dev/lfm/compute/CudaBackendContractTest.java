@@ -29,6 +29,8 @@ class CudaBackendContractTest extends BackendContractTest {
         try {
             sgdEpochOnTwoRatingsIsTheDocumentedUpdate();
             trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD);
+            adagradEpochsOnTwoRatingsAreTheDocumentedRule();
+            trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD_ADAGRAD);
         } finally {
             g.forceSgdLanes(0);
         }

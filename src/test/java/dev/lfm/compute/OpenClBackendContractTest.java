@@ -22,7 +22,8 @@ class OpenClBackendContractTest extends BackendContractTest {
 
     /**
      * The cross-lane reduction of the SGD kernel (what GPUs run; a CPU device picks one lane)
-     * forced on this device: the exact two-rating update and planted-problem convergence.
+     * forced on this device: the exact two-rating update and planted-problem convergence, plain and
+     * AdaGrad.
      */
     @ParameterizedTest(name = "lanes={0}")
     @ValueSource(ints = {2, 8, 32})
@@ -32,6 +33,8 @@ class OpenClBackendContractTest extends BackendContractTest {
         try {
             sgdEpochOnTwoRatingsIsTheDocumentedUpdate();
             trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD);
+            adagradEpochsOnTwoRatingsAreTheDocumentedRule();
+            trainingReachesCpuRmseOnPlantedProblem(ConvergencePlan.SGD_ADAGRAD);
         } finally {
             g.forceSgdLanes(0);
         }

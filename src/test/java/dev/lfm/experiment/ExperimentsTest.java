@@ -252,9 +252,9 @@ class ExperimentsTest {
             return cpu.loss(s, o);
         }
         @Override public dev.lfm.compute.ErrorSums evaluate(dev.lfm.compute.RatingSet s) { return cpu.evaluate(s); }
-        @Override public void sgdEpoch(dev.lfm.compute.RatingSet s, dev.lfm.objective.Objective o, float lr,
-                                       float lrBias, long seed) {
-            cpu.sgdEpoch(s, o, lr, lrBias, seed);
+        @Override public void sgdEpoch(dev.lfm.compute.RatingSet s, dev.lfm.objective.Objective o,
+                                       dev.lfm.compute.Optimizer rule, float lr, float lrBias, long seed) {
+            cpu.sgdEpoch(s, o, rule, lr, lrBias, seed);
         }
         @Override public void shuffle(dev.lfm.compute.RatingSet s, long seed) { cpu.shuffle(s, seed); }
         @Override public void gradientStep(dev.lfm.compute.RatingSet s, int from, int to,

@@ -45,7 +45,9 @@ class BackendVerifierTest {
         public void getModel(FactorModel m) { d.getModel(m); }
         public LossTerms loss(RatingSet s, Objective o) { return d.loss(s, o); }
         public ErrorSums evaluate(RatingSet s) { return d.evaluate(s); }
-        public void sgdEpoch(RatingSet s, Objective o, float lr, float lrb, long seed) { d.sgdEpoch(s, o, lr, lrb, seed); }
+        public void sgdEpoch(RatingSet s, Objective o, dev.lfm.compute.Optimizer rule, float lr, float lrb, long seed) {
+            d.sgdEpoch(s, o, rule, lr, lrb, seed);
+        }
         public void shuffle(RatingSet s, long seed) { d.shuffle(s, seed); }
         public void gradientStep(RatingSet s, int a, int b, Objective o, OptimizerStep st) { d.gradientStep(s, a, b, o, st); }
         public Gradient gradient(RatingSet s, int a, int b, Objective o) { return d.gradient(s, a, b, o); }

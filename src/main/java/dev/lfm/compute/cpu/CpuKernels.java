@@ -1,5 +1,7 @@
 package dev.lfm.compute.cpu;
 
+import dev.lfm.model.FactorModel;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,6 +14,25 @@ final class CpuKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private CpuKernels() {
+    }
+
+    /** r̂(u, i) = μ + p_u·q_i (+ b_u + b_i when the model has biases), unclipped. */
+    static float predict(FactorModel m, int u, int i) {
+        int k = m.rank;
+        float s = m.mu + dot(m.p, u * k, m.q, i * k, k);
+        if (m.biases) {
+            s += m.userBias[u] + m.itemBias[i];
+        }
+        return s;
+    }
+
+    /** Fills every non-null array with 0. */
+    static void zero(float[]... arrays) {
+        for (float[] a : arrays) {
+            if (a != null) {
+                Arrays.fill(a, 0f);
+            }
+        }
     }
 
     /** Σ_c a[ao+c]·b[bo+c]. */
@@ -87,6 +108,92 @@ final class CpuKernels {
     }
 
     /**
+     * One AdaGrad-scheduled SGD update ({@link dev.lfm.compute.OptimizerStep}'s ADAGRAD; old
+     * values on the right): e = r − (μ + b_u + b_i + p_u·q_i), with −h_p = e q_i − λ w_u p_u and
+     * −h_q = e p_u − λ w_i q_i, p_u += (lr/√G_u)(−h_p), q_i += (lr/√G_i)(−h_q), then
+     * G_u += ‖h_p‖²/k, G_i += ‖h_q‖²/k; biases likewise with their own H:
+     * b_u += (lrBias/√H_u)(e − λ_b w_u b_u), H_u += (e − λ_b w_u b_u)². gu/gi hold (G, H) per
+     * row at [2·row], [2·row + 1].
+     */
+    static void adagradOne(float[] p, float[] q, int k, int u, int i, float r, float mu, float[] bu, float[] bi,
+                           float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB,
+                           boolean biases, float[] gu, float[] gi) {
+        int po = u * k;
+        int qo = i * k;
+        float bui = biases ? bu[u] : 0f;
+        float bii = biases ? bi[i] : 0f;
+        float e = (r - mu - bui - bii) - dot(p, po, q, qo, k);
+        float etaP = lr / (float) Math.sqrt(gu[2 * u]);
+        float etaQ = lr / (float) Math.sqrt(gi[2 * i]);
+        float lwu = lambda * wu[u];
+        float lwi = lambda * wi[i];
+        float sp = 0f;
+        float sq = 0f;
+        int c = 0;
+        int bound = S.loopBound(k);
+        if (bound > 0) {
+            FloatVector accP = FloatVector.zero(S);
+            FloatVector accQ = FloatVector.zero(S);
+            FloatVector vEtaP = FloatVector.broadcast(S, etaP);
+            FloatVector vEtaQ = FloatVector.broadcast(S, etaQ);
+            for (; c < bound; c += S.length()) {
+                FloatVector pv = FloatVector.fromArray(S, p, po + c);
+                FloatVector qv = FloatVector.fromArray(S, q, qo + c);
+                FloatVector dp = qv.mul(e).sub(pv.mul(lwu));
+                FloatVector dq = pv.mul(e).sub(qv.mul(lwi));
+                dp.fma(vEtaP, pv).intoArray(p, po + c);
+                dq.fma(vEtaQ, qv).intoArray(q, qo + c);
+                accP = dp.fma(dp, accP);
+                accQ = dq.fma(dq, accQ);
+            }
+            sp = accP.reduceLanes(VectorOperators.ADD);
+            sq = accQ.reduceLanes(VectorOperators.ADD);
+        }
+        for (; c < k; c++) {
+            float pc = p[po + c];
+            float qc = q[qo + c];
+            float dp = e * qc - lwu * pc;
+            float dq = e * pc - lwi * qc;
+            p[po + c] = pc + etaP * dp;
+            q[qo + c] = qc + etaQ * dq;
+            sp += dp * dp;
+            sq += dq * dq;
+        }
+        gu[2 * u] += sp / k;
+        gi[2 * i] += sq / k;
+        if (biases) {
+            float du = e - lambdaB * wu[u] * bui;
+            float di = e - lambdaB * wi[i] * bii;
+            bu[u] = bui + lrBias / (float) Math.sqrt(gu[2 * u + 1]) * du;
+            bi[i] = bii + lrBias / (float) Math.sqrt(gi[2 * i + 1]) * di;
+            gu[2 * u + 1] += du * du;
+            gi[2 * i + 1] += di * di;
+        }
+    }
+
+    /**
+     * {@link #adagradOne} over two runs of users A and B in {@link #sgdPair}'s order (A₁ B₁ A₂ B₂ …,
+     * then the rest of the longer run); pass uB = −1 for a lone last run.
+     */
+    static void adagradPair(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+                            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB,
+                            boolean biases, float[] gu, float[] gi, int uA, int a, int endA, int uB, int b, int endB) {
+        if (uB < 0) {
+            b = endB = 0;
+        }
+        for (; a < endA && b < endB; a++, b++) {
+            adagradOne(p, q, k, uA, items[a], values[a], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
+            adagradOne(p, q, k, uB, items[b], values[b], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
+        }
+        for (; a < endA; a++) {
+            adagradOne(p, q, k, uA, items[a], values[a], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
+        }
+        for (; b < endB; b++) {
+            adagradOne(p, q, k, uB, items[b], values[b], mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
+        }
+    }
+
+    /**
      * SGD over two runs of different users A and B in the same block (ratings [a, endA) of user
      * uA and [b, endB) of uB), interleaved: A's first, B's first, A's second, ..., then the rest of
      * the longer run. Each update is {@link #sgdOne}'s, applied in that order. The two users'
@@ -137,7 +244,6 @@ final class CpuKernels {
     private static void sgdPair1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
                                  float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
                                  float lambdaB, boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
-        final int l = S.length();
         final int poA = uA * k;
         final float decayPA = 1f - lr * lambda * wu[uA];
         final float biasDecayUA = lambdaB * wu[uA];

@@ -1,5 +1,6 @@
 package dev.lfm.compute.cpu;
 
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import java.util.SplittableRandom;
 
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
  * <p>Grouping by user (LIBMF also sorts each block by user) is what makes the CPU path fast: a
  * run reads and writes p_u and b_u once instead of once per rating, so per rating only q_i and
  * an 8-byte record (item, value) are touched. The stored record is compact: the user index is
- * kept once per run. {@link CpuBackend} walks a block's runs two at a time, interleaved
+ * kept once per run. {@link CpuSgd} walks a block's runs two at a time, interleaved
  * ({@link CpuKernels#sgdPair}).
  *
  * <p>Memory: 8 bytes per rating plus 8 bytes per (user, column block) run; the source
@@ -219,16 +220,7 @@ final class SgdPlan {
 
     /** Balanced random assignment of rows to blocks: a shuffled round-robin. */
     private static int[] randomBlocks(int rows, int grid, SplittableRandom rnd) {
-        int[] perm = new int[rows];
-        for (int j = 0; j < rows; j++) {
-            perm[j] = j;
-        }
-        for (int j = rows - 1; j > 0; j--) {
-            int s = rnd.nextInt(j + 1);
-            int t = perm[j];
-            perm[j] = perm[s];
-            perm[s] = t;
-        }
+        int[] perm = Permutation.random(rows, rnd);
         int[] block = new int[rows];
         for (int j = 0; j < rows; j++) {
             block[perm[j]] = j % grid;
@@ -236,15 +228,15 @@ final class SgdPlan {
         return block;
     }
 
+    /** Shuffles the ratings at positions [from, to) (items and values together). */
     private void shuffle(int from, int to, SplittableRandom rnd) {
-        for (int j = to - 1; j > from; j--) {
-            int s = from + rnd.nextInt(j - from + 1);
+        Permutation.shuffle(from, to, rnd, (j, s) -> {
             int ti = items[j];
             items[j] = items[s];
             items[s] = ti;
             float tv = values[j];
             values[j] = values[s];
             values[s] = tv;
-        }
+        });
     }
 }

@@ -29,7 +29,7 @@ import dev.lfm.compute.gpu.Accelerator.Program;
  * Lanes per row on PoCL (1, 4, 8, 16, 64 at k = 64) could not be told apart under that load;
  * {@link #CPU_LOCAL} = 16 was among the fastest.
  */
-public final class AlsKernels {
+public final class AlsKernels extends KernelFamily {
     public static final String FILE = "als.cl";
     public static final String ALS_SOLVE_LOCAL = "als_solve_local";
     public static final String ALS_SOLVE_GLOBAL = "als_solve_global";
@@ -45,19 +45,16 @@ public final class AlsKernels {
     /** Lanes per row on a CPU device (PoCL packs work-items into SIMD loops; see {@link #localSize}). */
     static final int CPU_LOCAL = 16;
 
-    private final Accelerator acc;
-    private final Kernel local;
-    private final Kernel global;
+    private final Kernel local = kernel(ALS_SOLVE_LOCAL);
+    private final Kernel global = kernel(ALS_SOLVE_GLOBAL);
     private final int realBytes;
     private Buffer scratch;
     private boolean forceGlobal;
     private int forcedLocalSize;
 
     AlsKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.local = acc.kernel(program, ALS_SOLVE_LOCAL);
-        this.global = acc.kernel(program, ALS_SOLVE_GLOBAL);
-        Kernel bytes = acc.kernel(program, ALS_REAL_BYTES);
+        super(acc, program);
+        Kernel bytes = kernel(ALS_REAL_BYTES);
         Buffer out = acc.alloc(Integer.BYTES);
         try {
             acc.launch(bytes, 1, 1, out);
@@ -70,7 +67,7 @@ public final class AlsKernels {
     }
 
     /** 8 when the factorization runs in double on this device, 4 when in float. */
-    public int realBytes() {
+    int realBytes() {
         return realBytes;
     }
 

@@ -5,20 +5,17 @@ import dev.lfm.compute.gpu.Accelerator.Kernel;
 import dev.lfm.compute.gpu.Accelerator.Program;
 
 /** float ↔ fp16 copies of factor matrices ({@code kernels/convert.cl}), for half-precision SGD epochs. */
-public final class ConvertKernels {
+public final class ConvertKernels extends KernelFamily {
     public static final String FILE = "convert.cl";
     public static final String FLOAT_TO_HALF = "float_to_half";
     public static final String HALF_TO_FLOAT = "half_to_float";
     private static final int LOCAL = 256;
 
-    private final Accelerator acc;
-    private final Kernel toHalf;
-    private final Kernel toFloat;
+    private final Kernel toHalf = kernel(FLOAT_TO_HALF);
+    private final Kernel toFloat = kernel(HALF_TO_FLOAT);
 
     ConvertKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.toHalf = acc.kernel(program, FLOAT_TO_HALF);
-        this.toFloat = acc.kernel(program, HALF_TO_FLOAT);
+        super(acc, program);
     }
 
     /** Queues dst[j] ← fp16(src[j]) (round to nearest even) for j &lt; n. */

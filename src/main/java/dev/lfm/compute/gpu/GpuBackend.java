@@ -10,13 +10,13 @@ import dev.lfm.compute.OptimizerStep;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.compute.Side;
 import dev.lfm.compute.gpu.Accelerator.Buffer;
+import dev.lfm.data.Permutation;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The device backend, written once against {@link Accelerator} and shared by OpenCL and CUDA.
@@ -24,11 +24,12 @@ import java.util.SplittableRandom;
  * steps; only reduction partials (a few KiB) come back until {@link #getModel}.
  *
  * <ul>
- *   <li>{@link #sgdEpoch}: lock-free batch-Hogwild SGD ({@link SgdKernels}); the order is a
- *       seeded permutation computed inside the kernel, so nothing is uploaded per epoch.
+ *   <li>{@link #sgdEpoch}: lock-free batch-Hogwild SGD ({@link SgdKernels}), plain or with the
+ *       per-row AdaGrad schedule; the order is a seeded permutation computed inside the kernel,
+ *       so nothing is uploaded per epoch.
  *   <li>{@link #shuffle}: the same permutation as the CPU backend for the same seed
- *       (Fisher–Yates over {@code SplittableRandom(seed)} from the identity), made on the host and
- *       uploaded once per call, so mini-batches are identical across backends.
+ *       ({@link Permutation#seeded}), made on the host and uploaded once per call, so
+ *       mini-batches are identical across backends.
  *   <li>{@link #gradientStep}: residuals of the batch, half gradients scattered by float atomics
  *       into accumulators that are zero outside a step (full batch: by CSR/CSC segments when
  *       {@link GradientKernels#FULL_BATCH_SEGMENTS}), then the optimizer on the touched rows
@@ -75,8 +76,10 @@ public final class GpuBackend implements Backend {
     private Buffer m2Q;
     private Buffer m2Bu;
     private Buffer m2Bi;
+    /** AdaGrad state of SGD epochs: (G, H) per user / item row, lazily allocated, 1 after setModel. */
+    private Buffer adaUsers;
+    private Buffer adaItems;
     private Buffer residual;
-    private boolean segmentsForFullBatch = GradientKernels.FULL_BATCH_SEGMENTS;
     private boolean closed;
     private int sgdLanes;
     /** Bumped by every change of the parameters; keys the error sums {@link #loss} leaves behind. */
@@ -131,11 +134,6 @@ public final class GpuBackend implements Backend {
     /** Whether SGD epochs store P and Q as fp16. */
     public boolean halfFactors() {
         return halfFactors;
-    }
-
-    /** Chooses the full-batch scatter method (segments or atomics); for measurements and tests. */
-    public void useSegmentsForFullBatch(boolean segments) {
-        this.segmentsForFullBatch = segments;
     }
 
     /**
@@ -202,6 +200,11 @@ public final class GpuBackend implements Backend {
                 acc.fill(b, 0);
             }
         }
+        for (Buffer b : new Buffer[] {adaUsers, adaItems}) {
+            if (b != null) {
+                acc.fill(b, 1f);
+            }
+        }
     }
 
     private void freeModel() {
@@ -211,12 +214,12 @@ public final class GpuBackend implements Backend {
             m = null;
             acc0 = null;
         }
-        for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi}) {
+        for (Buffer b : new Buffer[] {m1P, m1Q, m1Bu, m1Bi, m2P, m2Q, m2Bu, m2Bi, adaUsers, adaItems}) {
             if (b != null) {
                 b.close();
             }
         }
-        m1P = m1Q = m1Bu = m1Bi = m2P = m2Q = m2Bu = m2Bi = null;
+        m1P = m1Q = m1Bu = m1Bi = m2P = m2Q = m2Bu = m2Bi = adaUsers = adaItems = null;
     }
 
     private void requireModel() {
@@ -284,9 +287,19 @@ public final class GpuBackend implements Backend {
     // ---------------------------------------------------------------- SGD
 
     @Override
-    public void sgdEpoch(RatingSet train, Objective obj, float lr, float lrBias, long seed) {
+    public void sgdEpoch(RatingSet train, Objective obj, Optimizer rule, float lr, float lrBias, long seed) {
         requireModel();
         GpuRatingSet s = dev(train);
+        if (!rule.perRating()) {
+            throw new IllegalArgumentException(rule.label() + " is not a per-rating SGD rule");
+        }
+        if (rule == Optimizer.ADAGRAD && adaUsers == null) {
+            adaUsers = acc.alloc(2L * m.numUsers * Float.BYTES);
+            adaItems = acc.alloc(2L * m.numItems * Float.BYTES);
+            acc.fill(adaUsers, 1f);
+            acc.fill(adaItems, 1f);
+        }
+        boolean adagrad = rule == Optimizer.ADAGRAD;
         modelVersion++;
         Buffer p = m.p;
         Buffer q = m.q;
@@ -300,7 +313,7 @@ public final class GpuBackend implements Backend {
             p = m.pHalf;
             q = m.qHalf;
         }
-        sgd.epoch(s, m, p, q, halfFactors, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
+        sgd.epoch(s, m, p, q, halfFactors, adagrad ? adaUsers : null, adagrad ? adaItems : null, lr, lrBias, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases, seed, sgdLanes);
         if (halfFactors) {
             convert.toFloat(m.pHalf, m.p, m.pElements());
@@ -314,34 +327,12 @@ public final class GpuBackend implements Backend {
     @Override
     public void shuffle(RatingSet train, long seed) {
         GpuRatingSet s = dev(train);
-        s.setOrder(permutation(s.size(), seed));
-    }
-
-    /** The seeded order every backend uses: Fisher–Yates over SplittableRandom(seed) from the identity. */
-    public static int[] permutation(int n, long seed) {
-        int[] o = new int[n];
-        for (int j = 0; j < n; j++) {
-            o[j] = j;
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int j = n - 1; j > 0; j--) {
-            int s = rnd.nextInt(j + 1);
-            int x = o[j];
-            o[j] = o[s];
-            o[s] = x;
-        }
-        return o;
+        s.setOrder(Permutation.seeded(s.size(), seed));
     }
 
     /** Where the touched rows of an accumulated batch are listed. */
     private record Touched(Buffer users, Buffer items, Buffer counts, int boundUsers, int boundItems,
                            boolean scatter) {
-    }
-
-    private static void checkRange(GpuRatingSet s, int from, int to) {
-        if (from < 0 || to > s.size() || from > to) {
-            throw new IllegalArgumentException("batch [" + from + ", " + to + ") outside 0.." + s.size());
-        }
     }
 
     /** Accumulates the batch's half gradients into acc0; returns where its touched rows are listed. */
@@ -352,7 +343,7 @@ public final class GpuBackend implements Backend {
         float lambdaBias = (float) obj.lambdaBias();
         boolean weighted = obj.regularization() == Regularization.WEIGHTED;
         boolean useBias = obj.biases() && m.biases;
-        if (segmentsForFullBatch && from == 0 && to == s.size()) {
+        if (GradientKernels.FULL_BATCH_SEGMENTS && from == 0 && to == s.size()) {
             predict.residuals(s, m, e);
             gradient.rows(s, m, e, lambda, lambdaBias, weighted, useBias, acc0);
             return new Touched(s.segments(0).active(), s.segments(1).active(), s.activeCounts(),
@@ -368,7 +359,7 @@ public final class GpuBackend implements Backend {
     public Gradient gradient(RatingSet train, int from, int to, Objective obj) {
         requireModel();
         GpuRatingSet s = dev(train);
-        checkRange(s, from, to);
+        s.checkBatch(from, to);
         int k = m.rank;
         float[] dp = new float[m.numUsers * k];
         float[] dq = new float[m.numItems * k];
@@ -394,9 +385,12 @@ public final class GpuBackend implements Backend {
     public void gradientStep(RatingSet train, int from, int to, Objective obj, OptimizerStep step) {
         requireModel();
         GpuRatingSet s = dev(train);
-        checkRange(s, from, to);
+        s.checkBatch(from, to);
         if (to == from) {
             return;
+        }
+        if (!step.kind().batch()) {
+            throw new IllegalArgumentException(step.kind().label() + " has no batch-step rule (per-rating SGD only)");
         }
         Touched t = accumulate(s, from, to, obj);
         modelVersion++;
@@ -449,11 +443,6 @@ public final class GpuBackend implements Backend {
         als.sweep(s, m, side, (float) obj.lambda(), (float) obj.lambdaBias(),
                 obj.regularization() == Regularization.WEIGHTED, obj.biases() && m.biases);
         acc.finish();
-    }
-
-    /** Whether ALS factors in double (8) or float (4) on this device. */
-    public int alsRealBytes() {
-        return als.realBytes();
     }
 
     /**

@@ -16,7 +16,7 @@ import dev.lfm.compute.gpu.Accelerator.Program;
  * mini-batches of a shuffled order use atomics, since a segment index per batch would need a
  * sort per step.
  */
-public final class GradientKernels {
+public final class GradientKernels extends KernelFamily {
     public static final String FILE = "gradient.cl";
     public static final String GRAD_SCATTER = "grad_scatter";
     public static final String GRAD_ROWS = "grad_rows";
@@ -24,14 +24,11 @@ public final class GradientKernels {
     /** Whether a full batch uses {@value #GRAD_ROWS} (segments) rather than {@value #GRAD_SCATTER}. */
     public static final boolean FULL_BATCH_SEGMENTS = true;
 
-    private final Accelerator acc;
-    private final Kernel scatter;
-    private final Kernel rows;
+    private final Kernel scatter = kernel(GRAD_SCATTER);
+    private final Kernel rows = kernel(GRAD_ROWS);
 
     GradientKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.scatter = acc.kernel(program, GRAD_SCATTER);
-        this.rows = acc.kernel(program, GRAD_ROWS);
+        super(acc, program);
     }
 
     /**

@@ -9,7 +9,7 @@ import dev.lfm.compute.gpu.Accelerator.Program;
  * The optimizer kernels of {@code kernels/optimizer.cl}: one step of plain, momentum, Nesterov or
  * Adam on the touched rows of one side, clearing their accumulators and marks.
  */
-public final class OptimizerKernels {
+public final class OptimizerKernels extends KernelFamily {
     public static final String FILE = "optimizer.cl";
     public static final String OPT_PLAIN = "opt_plain";
     public static final String OPT_MOMENTUM = "opt_momentum";
@@ -17,18 +17,13 @@ public final class OptimizerKernels {
     public static final String OPT_ADAM = "opt_adam";
     static final int LOCAL = 128;
 
-    private final Accelerator acc;
-    private final Kernel plain;
-    private final Kernel momentum;
-    private final Kernel nesterov;
-    private final Kernel adam;
+    private final Kernel plain = kernel(OPT_PLAIN);
+    private final Kernel momentum = kernel(OPT_MOMENTUM);
+    private final Kernel nesterov = kernel(OPT_NESTEROV);
+    private final Kernel adam = kernel(OPT_ADAM);
 
     OptimizerKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        plain = acc.kernel(program, OPT_PLAIN);
-        momentum = acc.kernel(program, OPT_MOMENTUM);
-        nesterov = acc.kernel(program, OPT_NESTEROV);
-        adam = acc.kernel(program, OPT_ADAM);
+        super(acc, program);
     }
 
     /** One side's parameters, accumulators and optimizer state (m1/m2 null when unused). */

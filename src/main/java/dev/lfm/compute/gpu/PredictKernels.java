@@ -5,21 +5,18 @@ import dev.lfm.compute.gpu.Accelerator.Kernel;
 import dev.lfm.compute.gpu.Accelerator.Program;
 
 /** The residual kernels of {@code kernels/predict.cl}: e = r − r̂ per rating. */
-public final class PredictKernels {
+public final class PredictKernels extends KernelFamily {
     public static final String FILE = "predict.cl";
     public static final String RESIDUALS = "residuals";
     public static final String RESIDUALS_ORDERED = "residuals_ordered";
     /** Work-group size of the one-work-item-per-rating launches. */
     static final int LOCAL = 128;
 
-    private final Accelerator acc;
-    private final Kernel residuals;
-    private final Kernel residualsOrdered;
+    private final Kernel residuals = kernel(RESIDUALS);
+    private final Kernel residualsOrdered = kernel(RESIDUALS_ORDERED);
 
     PredictKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.residuals = acc.kernel(program, RESIDUALS);
-        this.residualsOrdered = acc.kernel(program, RESIDUALS_ORDERED);
+        super(acc, program);
     }
 
     /** e[n] for n < set size. Geometry: one work-item per rating, groups of {@link #LOCAL}. */

@@ -11,7 +11,7 @@ import dev.lfm.compute.gpu.Accelerator.Program;
  * in double. Ratings (rows) are read lane-strided: {@link SgdKernels#lanes} lanes per rating on a
  * GPU (coalesced factor reads), one on a CPU device.
  */
-public final class ReduceKernels {
+public final class ReduceKernels extends KernelFamily {
     public static final String FILE = "reduce.cl";
     public static final String ERROR_PARTIALS = "error_partials";
     public static final String PENALTY_PARTIALS = "penalty_partials";
@@ -20,17 +20,14 @@ public final class ReduceKernels {
     /** At most this many groups (so ≤ 3·MAX_GROUPS partials come back). */
     static final int MAX_GROUPS = 1024;
 
-    private final Accelerator acc;
-    private final Kernel errors;
-    private final Kernel penalty;
+    private final Kernel errors = kernel(ERROR_PARTIALS);
+    private final Kernel penalty = kernel(PENALTY_PARTIALS);
     private final Buffer partials;
     private final float[] host = new float[3 * MAX_GROUPS];
     private int forcedLanes;
 
     ReduceKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.errors = acc.kernel(program, ERROR_PARTIALS);
-        this.penalty = acc.kernel(program, PENALTY_PARTIALS);
+        super(acc, program);
         this.partials = acc.alloc(3L * MAX_GROUPS * Float.BYTES);
     }
 

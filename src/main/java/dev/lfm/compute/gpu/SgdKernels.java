@@ -7,12 +7,16 @@ import java.util.SplittableRandom;
 
 /**
  * The lock-free SGD epoch of {@code kernels/sgd.cl} (batch-Hogwild over a seeded permutation),
- * with P and Q stored as float ({@link #SGD_EPOCH}) or as fp16 ({@link #SGD_EPOCH_HALF}).
+ * with P and Q stored as float ({@link #SGD_EPOCH}) or as fp16 ({@link #SGD_EPOCH_HALF}), and
+ * the same with the per-row AdaGrad schedule ({@link #SGD_EPOCH_ADAGRAD},
+ * {@link #SGD_EPOCH_ADAGRAD_HALF}; the rule is stated at the top of sgd.cl).
  */
-public final class SgdKernels {
+public final class SgdKernels extends KernelFamily {
     public static final String FILE = "sgd.cl";
     public static final String SGD_EPOCH = "sgd_epoch";
     public static final String SGD_EPOCH_HALF = "sgd_epoch_half";
+    public static final String SGD_EPOCH_ADAGRAD = "sgd_epoch_adagrad";
+    public static final String SGD_EPOCH_ADAGRAD_HALF = "sgd_epoch_adagrad_half";
     /** SGD_GROUP of sgd.cl: work-items per work-group. */
     public static final int GROUP = 128;
     /** A stream walks at least this many ratings (fewer, longer streams on small sets). */
@@ -23,19 +27,22 @@ public final class SgdKernels {
      */
     static final int MAX_GROUPS_PER_UNIT = 16;
 
-    private final Accelerator acc;
-    private final Kernel epoch;
-    private final Kernel epochHalf;
+    private final Kernel epoch = kernel(SGD_EPOCH);
+    private final Kernel epochHalf = kernel(SGD_EPOCH_HALF);
+    private final Kernel adagrad = kernel(SGD_EPOCH_ADAGRAD);
+    private final Kernel adagradHalf = kernel(SGD_EPOCH_ADAGRAD_HALF);
     /** Resident work-groups per compute unit of each variant (one full wave), from the device. */
     private final int residentFloat;
     private final int residentHalf;
+    private final int residentAdagrad;
+    private final int residentAdagradHalf;
 
     SgdKernels(Accelerator acc, Program program) {
-        this.acc = acc;
-        this.epoch = acc.kernel(program, SGD_EPOCH);
-        this.epochHalf = acc.kernel(program, SGD_EPOCH_HALF);
+        super(acc, program);
         this.residentFloat = resident(acc, epoch);
         this.residentHalf = resident(acc, epochHalf);
+        this.residentAdagrad = resident(acc, adagrad);
+        this.residentAdagradHalf = resident(acc, adagradHalf);
     }
 
     /** min(MAX_GROUPS_PER_UNIT, the device's resident groups of GROUP for the kernel), at least 1. */
@@ -43,9 +50,9 @@ public final class SgdKernels {
         return Math.max(1, Math.min(MAX_GROUPS_PER_UNIT, acc.groupsPerUnit(k, GROUP)));
     }
 
-    /** Resident work-groups per compute unit that sizes the grid of the float or fp16 epoch. */
-    int groupsPerUnit(boolean half) {
-        return half ? residentHalf : residentFloat;
+    /** Resident work-groups per compute unit that sizes the grid of the float or fp16 epoch (plain or AdaGrad). */
+    int groupsPerUnit(boolean half, boolean adaptive) {
+        return adaptive ? (half ? residentAdagradHalf : residentAdagrad) : (half ? residentHalf : residentFloat);
     }
 
     /**
@@ -69,17 +76,19 @@ public final class SgdKernels {
      * 2·MIN_PER_STREAM ratings is therefore one sequential stream.
      *
      * <p>{@code p}, {@code q}: the factor buffers the epoch reads and writes, float ({@code m.p},
-     * {@code m.q}) or, when {@code half}, the model's fp16 copies.
+     * {@code m.q}) or, when {@code half}, the model's fp16 copies. {@code gu}, {@code gi}: the
+     * AdaGrad state, (G, H) per user / item row; null for the plain rule.
      */
-    void epoch(GpuRatingSet s, DeviceModel m, Buffer p, Buffer q, boolean half, float lr, float lrBias, float lambda, float lambdaBias,
-               boolean weighted, boolean useBias, long seed, int forcedLanes) {
+    void epoch(GpuRatingSet s, DeviceModel m, Buffer p, Buffer q, boolean half, Buffer gu, Buffer gi, float lr,
+               float lrBias, float lambda, float lambdaBias, boolean weighted, boolean useBias, long seed,
+               int forcedLanes) {
         int count = s.size();
         if (count == 0) {
             return;
         }
         int lanes = forcedLanes > 0 ? forcedLanes : acc.cpuDevice() ? 1 : lanes(m.rank);
         int perGroup = GROUP / lanes;
-        long maxStreams = (long) Math.max(1, acc.computeUnits()) * groupsPerUnit(half) * perGroup;
+        long maxStreams = (long) Math.max(1, acc.computeUnits()) * groupsPerUnit(half, gu != null) * perGroup;
         long streams = Math.max(1, Math.min(maxStreams, count / MIN_PER_STREAM));
         int perStream = (int) ((count + streams - 1) / streams);
         // lane groups past `streams` in the last work-group start at or beyond count: they idle
@@ -94,8 +103,26 @@ public final class SgdKernels {
         int a1 = rnd.nextInt();
         int m2 = rnd.nextInt() | 1;
         int a2 = rnd.nextInt();
-        acc.launch(half ? epochHalf : epoch, groups * GROUP, GROUP, count, perStream, lanes, s.users, s.items, s.values, s.userCounts,
-                s.itemCounts, p, q, m.bu, m.bi, m.mu, m.rank, lr, lrBias, lambda, lambdaBias, weighted ? 1 : 0,
-                useBias ? 1 : 0, mask, shift, m0, a0, m1, a1, m2, a2);
+        Object[] head = {count, perStream, lanes, s.users, s.items, s.values, s.userCounts, s.itemCounts, p, q,
+            m.bu, m.bi};
+        Object[] tail = {m.mu, m.rank, lr, lrBias, lambda, lambdaBias, weighted ? 1 : 0, useBias ? 1 : 0, mask, shift,
+            m0, a0, m1, a1, m2, a2};
+        Object[] args = gu == null ? concat(head, tail) : concat(head, new Object[] {gu, gi}, tail);
+        Kernel kernel = gu == null ? (half ? epochHalf : epoch) : (half ? adagradHalf : adagrad);
+        acc.launch(kernel, groups * GROUP, GROUP, args);
+    }
+
+    private static Object[] concat(Object[]... parts) {
+        int n = 0;
+        for (Object[] a : parts) {
+            n += a.length;
+        }
+        Object[] out = new Object[n];
+        int at = 0;
+        for (Object[] a : parts) {
+            System.arraycopy(a, 0, out, at, a.length);
+            at += a.length;
+        }
+        return out;
     }
 }
