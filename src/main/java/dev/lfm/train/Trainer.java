@@ -42,6 +42,15 @@ public final class Trainer {
      * or empty), on an open backend.
      */
     public TrainingResult train(Backend backend, Ratings train, Ratings validation, Ratings test) {
+        return train(backend, train, validation, test, null);
+    }
+
+    /**
+     * As {@link #train(Backend, Ratings, Ratings, Ratings)}, starting from {@code init} (warm start,
+     * may be null): see {@link #warmStart}. The result's provenance records the start
+     * ({@code init_model}, {@code init_users}, {@code init_items}); epochs are numbered from 1.
+     */
+    public TrainingResult train(Backend backend, Ratings train, Ratings validation, Ratings test, FactorModel init) {
         if (train.size() == 0) {
             throw new LfmException("the training set is empty");
         }
@@ -54,6 +63,7 @@ public final class Trainer {
             throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");
         }
         FactorModel model = initialModel(train);
+        int[] matched = init == null ? null : warmStart(model, train, init);
         RatingSet trainSet = backend.upload(train);
         RatingSet valSet = hasValidation ? backend.upload(validation) : null;
         RatingSet testSet = test != null && test.size() > 0 ? backend.upload(test) : null;
@@ -119,6 +129,11 @@ public final class Trainer {
         result.userIds = train.userIds();
         result.itemIds = train.itemIds();
         provenance(result, backend);
+        if (matched != null) {
+            result.provenance.put("init_model", describe(init));
+            result.provenance.put("init_users", Integer.toString(matched[0]));
+            result.provenance.put("init_items", Integer.toString(matched[1]));
+        }
         return new TrainingResult(result, history, bestEpoch, stoppedEarly, updates, elapsed, backend.name(),
                 backend.device());
     }
@@ -169,6 +184,54 @@ public final class Trainer {
         m.maxRating = train.maxRating();
         m.initialize(config.seed, config.effectiveInitScale(), train.userCounts(), train.itemCounts());
         return m;
+    }
+
+    /**
+     * Warm start: copies into {@code fresh} (initialized as usual for {@code train}) the factors and
+     * biases of every user and item of {@code init} that {@code train} has ratings for, matched by
+     * the ids of the rating file (the id maps), so the two id spaces need not agree. Rows new to
+     * {@code init}, and rows without training ratings (held at zero), keep their usual start; μ
+     * stays the training mean. Returns {matched users, matched items}.
+     */
+    static int[] warmStart(FactorModel fresh, Ratings train, FactorModel init) {
+        if (init.rank != fresh.rank) {
+            throw new LfmException("the initial model has rank " + init.rank + ", training asks for rank " + fresh.rank
+                    + ": use the same --rank");
+        }
+        int[] userCounts = train.userCounts();
+        int[] itemCounts = train.itemCounts();
+        int users = copyRows(fresh.p, fresh.userBias, train.userIds(), userCounts, init.p, init.userBias, init.userIds,
+                init.numUsers, fresh.rank, fresh.biases && init.biases);
+        int items = copyRows(fresh.q, fresh.itemBias, train.itemIds(), itemCounts, init.q, init.itemBias, init.itemIds,
+                init.numItems, fresh.rank, fresh.biases && init.biases);
+        return new int[] {users, items};
+    }
+
+    private static int copyRows(float[] x, float[] xb, dev.lfm.data.IdMap ids, int[] counts, float[] y, float[] yb,
+                                dev.lfm.data.IdMap initIds, int initRows, int k, boolean biases) {
+        int matched = 0;
+        for (int r = 0; r < counts.length; r++) {
+            if (counts[r] == 0) {
+                continue;
+            }
+            long id = ids == null ? r : ids.externalId(r);
+            int j = initIds == null ? (id < initRows ? (int) id : -1) : initIds.indexOf(id);
+            if (j < 0 || j >= initRows) {
+                continue;
+            }
+            System.arraycopy(y, j * k, x, r * k, k);
+            if (biases) {
+                xb[r] = yb[j];
+            }
+            matched++;
+        }
+        return matched;
+    }
+
+    private static String describe(FactorModel init) {
+        String created = init.provenance.get("created");
+        return String.format("%s, rank %d, %d users x %d items%s", init.provenance.getOrDefault("algorithm", "model"),
+                init.rank, init.numUsers, init.numItems, created == null ? "" : ", created " + created);
     }
 
     private static FactorModel newModelLike(FactorModel m) {

@@ -51,52 +51,65 @@ final class CpuAls {
                     xb[row] = 0f;
                     continue;
                 }
-                java.util.Arrays.fill(a, 0);
-                java.util.Arrays.fill(b, 0);
-                for (int n = start; n < end; n++) {
-                    int o = c.other()[n];
-                    for (int j = 0; j < k; j++) {
-                        z[j] = y[o * k + j];
-                    }
-                    double target = c.values()[n] - m.mu;
-                    if (biases) {
-                        z[k] = 1;
-                        target -= yb[o];
-                    }
-                    // lower triangle of Σ z zᵀ (row r: a[r][0..r] += z_r · z[0..r]), vectorized
-                    for (int r = 0; r < d; r++) {
-                        double zr = z[r];
-                        int ro = r * d;
-                        int s = 0;
-                        int bound = D.loopBound(r + 1);
-                        if (bound > 0) {
-                            DoubleVector vr = DoubleVector.broadcast(D, zr);
-                            for (; s < bound; s += D.length()) {
-                                DoubleVector.fromArray(D, z, s).fma(vr, DoubleVector.fromArray(D, a, ro + s))
-                                        .intoArray(a, ro + s);
-                            }
-                        }
-                        for (; s <= r; s++) {
-                            a[ro + s] += zr * z[s];
-                        }
-                        b[r] += target * zr;
-                    }
-                }
                 double coef = obj.regularization().coefficient(counts[row]);
-                for (int j = 0; j < k; j++) {
-                    a[j * d + j] += obj.lambda() * coef;
-                }
-                if (biases) {
-                    a[k * d + k] += obj.lambdaBias() * coef;
-                }
-                Cholesky.solveInPlace(a, b, d);
-                for (int j = 0; j < k; j++) {
-                    x[row * k + j] = (float) b[j];
-                }
-                if (biases) {
-                    xb[row] = (float) b[k];
-                }
+                solveRow(y, yb, m.mu, k, biases, c.other(), c.values(), start, end,
+                        obj.lambda() * coef, obj.lambdaBias() * coef, a, b, z, x, row * k, xb, row);
             }
         });
+    }
+
+    /**
+     * The solve above for one row whose ratings are (other[n], values[n]), n in [start, end), with
+     * the diagonal D = diag(lambdaC, …, lambdaC, lambdaBiasC) already scaled by the row's c.
+     * Writes x[xo..xo+k) and, with biases, xb[xbi]. Scratch: a (d·d), b and z (d), d = k (+1 with biases).
+     */
+    static void solveRow(float[] y, float[] yb, float mu, int k, boolean biases, int[] other, float[] values,
+                         int start, int end, double lambdaC, double lambdaBiasC, double[] a, double[] b, double[] z,
+                         float[] x, int xo, float[] xb, int xbi) {
+        int d = biases ? k + 1 : k;
+        java.util.Arrays.fill(a, 0);
+        java.util.Arrays.fill(b, 0);
+        for (int n = start; n < end; n++) {
+            int o = other[n];
+            for (int j = 0; j < k; j++) {
+                z[j] = y[o * k + j];
+            }
+            double target = values[n] - mu;
+            if (biases) {
+                z[k] = 1;
+                target -= yb[o];
+            }
+            // lower triangle of Σ z zᵀ (row r: a[r][0..r] += z_r · z[0..r]), vectorized
+            for (int r = 0; r < d; r++) {
+                double zr = z[r];
+                int ro = r * d;
+                int s = 0;
+                int bound = D.loopBound(r + 1);
+                if (bound > 0) {
+                    DoubleVector vr = DoubleVector.broadcast(D, zr);
+                    for (; s < bound; s += D.length()) {
+                        DoubleVector.fromArray(D, z, s).fma(vr, DoubleVector.fromArray(D, a, ro + s))
+                                .intoArray(a, ro + s);
+                    }
+                }
+                for (; s <= r; s++) {
+                    a[ro + s] += zr * z[s];
+                }
+                b[r] += target * zr;
+            }
+        }
+        for (int j = 0; j < k; j++) {
+            a[j * d + j] += lambdaC;
+        }
+        if (biases) {
+            a[k * d + k] += lambdaBiasC;
+        }
+        Cholesky.solveInPlace(a, b, d);
+        for (int j = 0; j < k; j++) {
+            x[xo + j] = (float) b[j];
+        }
+        if (biases) {
+            xb[xbi] = (float) b[k];
+        }
     }
 }

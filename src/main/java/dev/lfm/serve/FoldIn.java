@@ -1,0 +1,216 @@
+package dev.lfm.serve;
+
+import dev.lfm.LfmException;
+import dev.lfm.compute.cpu.AlsRowSolver;
+import dev.lfm.data.IdMap;
+import dev.lfm.data.Ratings;
+import dev.lfm.model.FactorModel;
+import dev.lfm.objective.Objective;
+import dev.lfm.objective.Regularization;
+
+/**
+ * Fold-in: solves the factors and bias of the users in a new rating set exactly, with the item
+ * side of a trained model fixed. Each user's (p_u, b_u) is the ALS row solve of the objective the
+ * model was trained with (λ, λ_b and the regularization form read from its provenance, see
+ * {@link #objectiveOf}):
+ *
+ * <pre>
+ *   minimize Σ_{i ∈ new ratings of u} (r_ui − μ − b_i − b_u − p_u·q_i)² + λ c_u ‖p_u‖² + λ_b c_u b_u²
+ * </pre>
+ *
+ * with c_u = 1 (uniform) or n_u (weighted), n_u counting the user's ratings of items the model
+ * knows. Users are matched by their file ids (the rating set's and the model's {@link IdMap}s):
+ * users the model does not have are appended as new rows (the user id map is extended), users it
+ * has are re-solved from the given ratings alone (their old ratings are not remembered by the
+ * model). Ratings of items the model does not know are ignored and counted. μ, Q and the item
+ * biases are left as they are. The input model is not modified; users are solved in parallel on
+ * the CPU.
+ */
+public final class FoldIn {
+    private FoldIn() {
+    }
+
+    /**
+     * What a fold-in did.
+     *
+     * @param model the new model: the input's rows, the re-solved users, the appended users
+     * @param usersFolded users whose factors were solved (added + updated)
+     * @param usersAdded users new to the model (appended rows; those without any rating of a known
+     *     item are appended with zero factors and bias, predicted by μ + b_i)
+     * @param usersUpdated users the model had, re-solved
+     * @param usersUnchanged users the model had whose new ratings are all of unknown items (left as they were)
+     * @param unknownItems distinct items of the new ratings the model does not know (ignored)
+     * @param ratingsUsed ratings of known items, used in the solves
+     * @param ratingsIgnored ratings of unknown items
+     * @param seconds wall time of the solves
+     */
+    public record Result(FactorModel model, int usersFolded, int usersAdded, int usersUpdated, int usersUnchanged,
+                         int unknownItems, long ratingsUsed, long ratingsIgnored, double seconds) {
+        /** Users solved per second. */
+        public double usersPerSecond() {
+            return seconds > 0 ? usersFolded / seconds : Double.NaN;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("folded in %d users (%d added, %d re-solved, %d unchanged) from %d ratings; "
+                    + "%d unknown items (%d ratings) ignored", usersFolded, usersAdded, usersUpdated, usersUnchanged,
+                    ratingsUsed, unknownItems, ratingsIgnored);
+        }
+    }
+
+    /**
+     * The objective a model was trained with, from its provenance ({@code reg}, {@code reg_bias},
+     * {@code regularization}, as {@link dev.lfm.train.Trainer} writes them) and its biases flag.
+     *
+     * @throws LfmException when the provenance lacks them (pass an {@link Objective} explicitly)
+     */
+    public static Objective objectiveOf(FactorModel m) {
+        String reg = m.provenance.get("reg");
+        String regBias = m.provenance.get("reg_bias");
+        String form = m.provenance.get("regularization");
+        if (reg == null || form == null || (m.biases && regBias == null)) {
+            throw new LfmException("the model's provenance does not say how it was regularized (reg, reg_bias, "
+                    + "regularization): give the regularization explicitly");
+        }
+        try {
+            double lambda = Double.parseDouble(reg);
+            double lambdaBias = m.biases ? Double.parseDouble(regBias) : 0;
+            return new Objective(lambda, lambdaBias, Regularization.parse(form), m.biases);
+        } catch (IllegalArgumentException e) {
+            throw new LfmException("the model's provenance has a bad regularization (reg=" + reg + ", reg_bias="
+                    + regBias + ", regularization=" + form + "): " + e.getMessage());
+        }
+    }
+
+    /** Fold-in with the model's own objective ({@link #objectiveOf}) on all processors. */
+    public static Result foldIn(FactorModel model, Ratings ratings) {
+        return foldIn(model, ratings, objectiveOf(model), 0);
+    }
+
+    /**
+     * Folds the users of {@code ratings} into a copy of {@code model}.
+     *
+     * @param ratings new ratings in any id space (matched to the model through the file ids)
+     * @param objective the objective to solve (normally {@link #objectiveOf}(model))
+     * @param threads CPU threads (0 = all processors)
+     */
+    public static Result foldIn(FactorModel model, Ratings ratings, Objective objective, int threads) {
+        long t0 = System.nanoTime();
+        int k = model.rank;
+        int[] itemRow = Ids.itemRows(model, ratings);
+        int[] userRow = Ids.userRows(model, ratings);
+        int nu = ratings.numUsers();
+        int[] users = ratings.users();
+        int[] items = ratings.items();
+        float[] values = ratings.values();
+        int size = ratings.size();
+
+        // known-item ratings grouped by the rating set's user (CSR), unknown items counted
+        int[] ptr = new int[nu + 1];
+        int[] any = new int[nu];
+        boolean[] unknownItem = new boolean[ratings.numItems()];
+        int unknownItems = 0;
+        long ignored = 0;
+        for (int n = 0; n < size; n++) {
+            any[users[n]]++;
+            int i = items[n];
+            if (itemRow[i] < 0) {
+                ignored++;
+                if (!unknownItem[i]) {
+                    unknownItem[i] = true;
+                    unknownItems++;
+                }
+            } else {
+                ptr[users[n] + 1]++;
+            }
+        }
+        for (int u = 0; u < nu; u++) {
+            ptr[u + 1] += ptr[u];
+        }
+        int used = ptr[nu];
+        int[] fill = java.util.Arrays.copyOf(ptr, nu);
+        int[] other = new int[used];
+        float[] vals = new float[used];
+        for (int n = 0; n < size; n++) {
+            int i = itemRow[items[n]];
+            if (i >= 0) {
+                int at = fill[users[n]]++;
+                other[at] = i;
+                vals[at] = values[n];
+            }
+        }
+
+        // target rows: existing ones, or appended in the order of the rating set's user indices
+        int added = 0;
+        int updated = 0;
+        int unchanged = 0;
+        int[] target = new int[nu];
+        long[] newIds = new long[nu];
+        for (int u = 0; u < nu; u++) {
+            target[u] = -1;
+            if (any[u] == 0) {
+                continue;
+            }
+            boolean solvable = ptr[u + 1] > ptr[u];
+            if (userRow[u] >= 0) {
+                if (solvable) {
+                    target[u] = userRow[u];
+                    updated++;
+                } else {
+                    unchanged++;
+                }
+            } else {
+                newIds[added] = Ids.external(ratings.userIds(), u);
+                target[u] = model.numUsers + added;
+                added++;
+            }
+        }
+
+        FactorModel out = new FactorModel(model.numUsers + added, model.numItems, k, model.biases);
+        System.arraycopy(model.p, 0, out.p, 0, model.p.length);
+        System.arraycopy(model.userBias, 0, out.userBias, 0, model.userBias.length);
+        System.arraycopy(model.q, 0, out.q, 0, model.q.length);
+        System.arraycopy(model.itemBias, 0, out.itemBias, 0, model.itemBias.length);
+        out.mu = model.mu;
+        out.minRating = model.minRating;
+        out.maxRating = model.maxRating;
+        out.itemIds = model.itemIds;
+        out.userIds = extend(model.userIds, model.numUsers, newIds, added);
+        out.provenance.putAll(model.provenance);
+
+        int chunk = 256;
+        int tasks = (nu + chunk - 1) / chunk;
+        java.util.function.IntConsumer solveChunk = t -> {
+            AlsRowSolver solver = new AlsRowSolver(k, objective, model.biases);
+            for (int u = t * chunk, end = Math.min(nu, u + chunk); u < end; u++) {
+                int row = target[u];
+                if (row >= 0) {
+                    solver.solve(out.q, out.itemBias, out.mu, other, vals, ptr[u], ptr[u + 1], out.p, row * k,
+                            out.userBias, row);
+                }
+            }
+        };
+        Workers.run(tasks, threads, solveChunk);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int folded = added + updated;
+        String previous = out.provenance.get("fold_in");
+        String note = String.format("%d users (%d added, %d re-solved) from %d ratings", folded, added, updated, used);
+        out.provenance.put("fold_in", previous == null ? note : previous + "; " + note);
+        return new Result(out, folded, added, updated, unchanged, unknownItems, used, ignored, seconds);
+    }
+
+    /** A new user id map: the first {@code rows} ids of {@code ids} (identity when null), then {@code added}. */
+    private static IdMap extend(IdMap ids, int rows, long[] added, int numAdded) {
+        IdMap m = new IdMap(rows + numAdded);
+        for (int r = 0; r < rows; r++) {
+            m.add(Ids.external(ids, r));
+        }
+        for (int j = 0; j < numAdded; j++) {
+            if (m.add(added[j]) != rows + j) {
+                throw new IllegalStateException("id " + added[j] + " added twice");
+            }
+        }
+        return m;
+    }
+}

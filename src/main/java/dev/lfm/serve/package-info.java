@@ -1,0 +1,10 @@
+/**
+ * Serving a trained model: fold-in of new users ({@link dev.lfm.serve.FoldIn}), top-N for every
+ * user in blocks ({@link dev.lfm.serve.TopN}), ranking metrics ({@link dev.lfm.serve.RankingMetrics}),
+ * item titles ({@link dev.lfm.serve.ItemTitles}) and the small Java API ({@link dev.lfm.serve.Lfm}).
+ * Everything here maps ids through the models' and rating sets' {@link dev.lfm.data.IdMap}s, so a
+ * rating file read into its own id space works with any model.
+ *
+ * <p>May import: data, model, objective, compute, train.
+ */
+package dev.lfm.serve;
