@@ -21,36 +21,6 @@
         SYNC();                                                         \
     }
 
-/*
- * Σ v over the `lanes` lanes of this work-item's slot, returned to every lane of it. Every
- * work-item of the group must call it (OpenCL: barriers; CUDA: a full-warp shuffle). `red` is
- * REDUCE_WG floats of local scratch (unused on CUDA).
- */
-#ifdef __CUDACC__
-DEVICE float lane_sum(float v, int lanes, float *red) {
-    for (int off = lanes / 2; off > 0; off >>= 1) {
-        v += __shfl_xor_sync(0xffffffffu, v, off, lanes);
-    }
-    return v;
-}
-#else
-DEVICE float lane_sum(float v, int lanes, __local float *red) {
-    const int lid = local_id();
-    const int lane = lid & (lanes - 1);
-    red[lid] = v;
-    SYNC();
-    for (int off = lanes / 2; off > 0; off >>= 1) {
-        if (lane < off) {
-            red[lid] += red[lid + off];
-        }
-        SYNC();
-    }
-    const float s = red[lid - lane];
-    SYNC();
-    return s;
-}
-#endif
-
 /* Tree-reduces three arrays of REDUCE_WG floats in local memory; the sums end in a[0], b[0], c[0]. */
 #define TREE_REDUCE3(a, b, c)                                           \
     for (int s = REDUCE_WG / 2; s > 0; s >>= 1) {                       \

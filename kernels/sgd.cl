@@ -72,31 +72,6 @@ DEVICE void st_factor(GLOBAL float *F, GLOBAL half_t *H, long j, float v, int ha
 #define SGD_RED_PARAM __local float *red
 #endif
 
-/*
- * Σ of `partial` over the `lanes` lanes of this work-item's stream, returned to every lane. Call
- * from control flow uniform across the work-group (OpenCL: local-memory tree with barriers).
- */
-DEVICE float lane_sum(float partial, int lid, int lane, int lanes, SGD_RED_PARAM) {
-#ifdef __CUDACC__
-    for (int off = lanes / 2; off > 0; off >>= 1) {
-        partial += __shfl_xor_sync(0xffffffffu, partial, off, lanes);
-    }
-    return partial;
-#else
-    red[lid] = partial;
-    SYNC();
-    for (int off = lanes / 2; off > 0; off >>= 1) {
-        if (lane < off) {
-            red[lid] += red[lid + off];
-        }
-        SYNC();
-    }
-    const float s = red[lid - lane];
-    SYNC();
-    return s;
-#endif
-}
-
 DEVICE void sgd_run(int count, int perStream, int lanes, const GLOBAL int *users,
                     const GLOBAL int *items, const GLOBAL float *values,
                     const GLOBAL int *userCounts, const GLOBAL int *itemCounts,
@@ -135,7 +110,7 @@ DEVICE void sgd_run(int count, int perStream, int lanes, const GLOBAL int *users
             }
         }
         /* reduce: s = Σ_c p_uc q_ic + b_u + b_i over the stream's lanes, known to every lane */
-        const float s = lane_sum(partial, lid, lane, lanes, red);
+        const float s = lane_sum(partial, lanes, red);
         float gU = 1.0f;
         float gI = 1.0f;
         float sqP = 0.0f;
@@ -182,8 +157,8 @@ DEVICE void sgd_run(int count, int perStream, int lanes, const GLOBAL int *users
         }
         if (adagrad) {
             /* G += mean squared gradient entry: lane sums of (−h)², then lane 0 writes */
-            const float sumP = lane_sum(sqP, lid, lane, lanes, red);
-            const float sumQ = lane_sum(sqQ, lid, lane, lanes, red);
+            const float sumP = lane_sum(sqP, lanes, red);
+            const float sumQ = lane_sum(sqQ, lanes, red);
             if (active && lane == 0) {
                 GU[2 * (long) u] = gU + sumP / (float) k;
                 GI[2 * (long) i] = gI + sumQ / (float) k;

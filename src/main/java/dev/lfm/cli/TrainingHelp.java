@@ -34,7 +34,8 @@ final class TrainingHelp {
         }
         Object[][] values = {
             {"lfm.rank", num(d.rank)},
-            {"lfm.reg", num(d.lambda)},
+            {"lfm.reg", Double.isNaN(d.lambda) ? "from the training ratings, " + TrainingConfig.LAMBDA_PER_SPREAD
+                + "·Var(r)/(max−min)" : num(d.lambda)},
             {"lfm.regBias", num(d.lambdaBias)},
             {"lfm.algorithm", d.algorithm == Algorithm.ALS ? "als" : "sgd"},
             {"lfm.epochs", epochs},
@@ -47,7 +48,9 @@ final class TrainingHelp {
             {"lfm.beta1", num(d.beta1)},
             {"lfm.beta2", num(d.beta2)},
             {"lfm.lrDecay", d.lrDecay == 1 ? "1, no decay" : num(d.lrDecay)},
-            {"lfm.patience", d.patience == 0 ? "0 = off" : num(d.patience)},
+            {"lfm.patience", d.patience == 0 ? "0 = off" : d.patience == TrainingConfig.PATIENCE_AUTO
+                ? TrainingConfig.DEFAULT_PATIENCE + " (ALS " + TrainingConfig.DEFAULT_ALS_PATIENCE + ") when there is a validation split, else off"
+                : num(d.patience)},
             {"lfm.initScale", Double.isNaN(d.initScale) ? "0.7/sqrt(k)" : num(d.initScale)},
         };
         spec.resourceBundle(new ListResourceBundle() {

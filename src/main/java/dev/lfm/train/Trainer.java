@@ -57,7 +57,7 @@ public final class Trainer {
         boolean hasValidation = validation != null && validation.size() > 0;
         if (!config.isResolved()) {
             return new Trainer(config.resolvedFor(train, hasValidation), listener).train(backend, train, validation,
-                    test);
+                    test, init);
         }
         if (config.patience > 0 && !hasValidation) {
             throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
     @Test
     void toMapHasOneSetOfKeysInTheCliVocabulary() {
-        Map<String, Object> m = TrainingConfig.defaults().toMap();
+        TrainingConfig c = TrainingConfig.defaults();
+        c.lambda = 0.01;
+        c.lrBias = 0.02;
+        Map<String, Object> m = c.toMap();
         assertThat(m.keySet()).containsExactly("algorithm", "rank", "epochs", "lr", "lr_bias", "reg", "reg_bias",
                 "regularization", "batch_size", "optimizer", "momentum", "beta1", "beta2", "epsilon", "lr_decay",
                 "biases", "patience", "init_scale", "seed");
