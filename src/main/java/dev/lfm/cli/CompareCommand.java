@@ -1,5 +1,9 @@
 package dev.lfm.cli;
 
+import dev.lfm.train.Algorithm;
+
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.LfmException;
 import dev.lfm.compare.Comparison;
 import dev.lfm.compute.Backend;
@@ -73,7 +77,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     /** Compare's own starting point: a larger rank and fewer epochs than training's defaults (a timing run). */
     static TrainingConfig defaults() {
-        TrainingConfig c = TrainingConfig.defaults();
+        TrainingConfig c = TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD); // the plain kernel every backend has
         c.rank = 64;
         c.epochs = 10;
         c.lr = 0.005;

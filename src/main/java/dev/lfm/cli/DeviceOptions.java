@@ -49,11 +49,11 @@ public final class DeviceOptions {
         throw new LfmException("--factor-storage must be float or half (got '" + factorStorage + "')");
     }
 
-    /** Half storage is for per-rating SGD epochs only: a one-line error for any other training. */
+    /** Half storage is for per-rating SGD epochs only (plain or AdaGrad): a one-line error for any other training. */
     public void checkApplies(TrainingConfig c) {
-        if (half() && !c.isPlainSgd()) {
-            throw new LfmException("--factor-storage half applies to SGD epochs only (--algorithm sgd --batch-size 1 "
-                    + "--optimizer sgd); " + c.describeAlgorithm() + " keeps float32 factors");
+        if (half() && !c.isPerRatingSgd()) {
+            throw new LfmException("--factor-storage half applies to SGD epochs only (--algorithm sgd "
+                    + "--batch-size 1, --optimizer sgd or adagrad); " + c.describeAlgorithm() + " keeps float32 factors");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lfm.cli;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.LfmException;
 import dev.lfm.experiment.EarlyStopping;
 import dev.lfm.experiment.ExperimentContext;
@@ -77,7 +79,10 @@ public final class ExperimentCommand implements Runnable {
 
         /** {@link TrainingConfig#defaults()} with the experiment's own defaults. */
         TrainingConfig base() {
-            TrainingConfig c = TrainingConfig.defaults();
+            // the experiments study plain SGD (and ALS) at the rank each names: the classic update rule, not train's
+            // AdaGrad with an automatic rank
+            TrainingConfig c = TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD);
+            c.rank = 8;
             defaults(c);
             return c;
         }

@@ -27,7 +27,12 @@ public final class ModelOptions {
 
     /** Sets on {@code c} every flag that was given; the rest keep {@code c}'s values. */
     public TrainingConfig applyTo(TrainingConfig c) {
-        given(rank, v -> c.rank = v);
+        given(rank, v -> {
+            if (v < 1) {
+                throw new dev.lfm.LfmException("--rank must be between 1 and 4096 (got " + v + ")");
+            }
+            c.rank = v;
+        });
         given(reg, v -> c.lambda = v);
         given(regBias, v -> c.lambdaBias = v);
         return c;

@@ -79,10 +79,11 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset ds = data.load(err);
             out.println("data: " + ds.description());
             out.printf("backend: %s (%s)%n", b.name(), b.device());
-            out.printf("model: %s, k=%d, lr=%s, reg=%s (%s), reg-bias=%s, epochs=%d%n", config.describeAlgorithm(),
-                    config.rank, config.algorithm == dev.lfm.train.Algorithm.ALS ? "-" : fmt(config.lr),
-                    fmt(config.lambda), config.regularization.name().toLowerCase(), fmt(config.lambdaBias),
-                    config.epochs);
+            out.printf("model: %s, k=%s, lr=%s, reg=%s (%s), reg-bias=%s, epochs=%d%n", config.describeAlgorithm(),
+                    config.rank == TrainingConfig.RANK_AUTO ? "auto" : Integer.toString(config.rank),
+                    config.algorithm == dev.lfm.train.Algorithm.ALS ? "-" : fmt(config.lr),
+                    Double.isNaN(config.lambda) ? "auto" : fmt(config.lambda), config.regularization.name().toLowerCase(),
+                    fmt(config.lambdaBias), config.epochs);
             if (!quiet) {
                 out.println("epoch   objective     train_rmse  valid_rmse  test_rmse   seconds");
             }
@@ -94,10 +95,16 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }).train(b, ds.train(), ds.validation(), ds.test());
             EpochRecord best = r.best();
+            TrainingConfig used = r.config();
+            if (config.rank != used.rank || !Double.valueOf(config.lambda).equals(used.lambda)) {
+                String race = r.model().provenance.get("rank_auto");
+                out.printf("chosen: k=%d%s, reg=%s%s%n", used.rank, race == null ? "" : " (rank auto: " + race + ")",
+                        fmt(used.lambda), Double.isNaN(config.lambda) ? " (from the training ratings)" : "");
+            }
             out.printf("%s after %d epochs%s: test RMSE %.5f, MAE %.5f (validation %.5f, train %.5f); "
                             + "%.2f s training, %.3g updates/s%n",
                     r.stoppedEarly() ? "stopped early" : "done", r.epochsRun(),
-                    config.patience > 0 ? " (best epoch " + r.bestEpoch() + ")" : "",
+                    used.patience > 0 ? " (best epoch " + r.bestEpoch() + ")" : "",
                     best.testRmse(), best.testMae(), best.validationRmse(), best.trainRmse(), r.trainSeconds(),
                     r.updatesPerSecond());
             FactorModel model = r.model();
@@ -107,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ModelIO.save(model, save);
                 out.println("saved model to " + save);
             }
-            if (output.write(report(config, ds, r))) {
+            if (output.write(report(used, ds, r))) {
                 out.println("wrote report to " + output.report);
             }
         }

@@ -56,8 +56,18 @@ public final class Trainer {
         }
         boolean hasValidation = validation != null && validation.size() > 0;
         if (!config.isResolved()) {
-            return new Trainer(config.resolvedFor(train, hasValidation), listener).train(backend, train, validation,
-                    test, init);
+            TrainingConfig c = config.resolvedFor(train, hasValidation);
+            String race = null;
+            if (c.rank == TrainingConfig.RANK_AUTO) {
+                StringBuilder why = new StringBuilder();
+                c.rank = chooseRank(c, backend, train, validation, init, why);
+                race = why.toString();
+            }
+            TrainingResult r = new Trainer(c, listener).train(backend, train, validation, test, init);
+            if (race != null) {
+                r.model().provenance.put("rank_auto", race);
+            }
+            return r;
         }
         if (config.patience > 0 && !hasValidation) {
             throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");
@@ -135,7 +145,52 @@ public final class Trainer {
             result.provenance.put("init_items", Integer.toString(matched[1]));
         }
         return new TrainingResult(result, history, bestEpoch, stoppedEarly, updates, elapsed, backend.name(),
-                backend.device());
+                backend.device(), config.copy());
+    }
+
+    /**
+     * {@link TrainingConfig#RANK_AUTO}: each rank of {@link TrainingConfig#AUTO_RANKS} trains
+     * {@link TrainingConfig#AUTO_RANK_PROBE_EPOCHS} epochs (same seed, no early stopping), and the lower
+     * validation RMSE of the last probe epoch wins (ties: the smaller rank). Without validation data
+     * {@link TrainingConfig#AUTO_RANK_WITHOUT_VALIDATION}; with a warm start the initial model's rank.
+     * {@code why} receives a one-line account ("8: 0.8712, 64: 0.8653 after 5 epochs").
+     */
+    private static int chooseRank(TrainingConfig c, Backend backend, Ratings train, Ratings validation,
+                                  FactorModel init, StringBuilder why) {
+        if (init != null) {
+            why.append("the initial model's rank ").append(init.rank);
+            return init.rank;
+        }
+        if (validation == null || validation.size() == 0) {
+            why.append(TrainingConfig.AUTO_RANK_WITHOUT_VALIDATION).append(" (no validation split to choose on)");
+            return TrainingConfig.AUTO_RANK_WITHOUT_VALIDATION;
+        }
+        int bestRank = TrainingConfig.AUTO_RANKS[0];
+        double best = Double.POSITIVE_INFINITY;
+        int probe = Math.min(TrainingConfig.AUTO_RANK_PROBE_EPOCHS, c.epochs);
+        for (int k : TrainingConfig.AUTO_RANKS) {
+            TrainingConfig p = c.copy();
+            p.rank = k;
+            p.epochs = probe;
+            p.patience = 0;
+            p.evaluateTrain = false;
+            double v;
+            try {
+                TrainingResult r = new Trainer(p, null).train(backend, train, validation, null);
+                v = r.last().validationRmse();
+            } catch (DivergenceException e) {
+                v = Double.NaN;
+            }
+            why.append(why.length() == 0 ? "" : ", ").append(k).append(": ")
+                    .append(Double.isNaN(v) ? "diverged" : String.format(java.util.Locale.ROOT, "%.4f", v));
+            if (v < best) {
+                best = v;
+                bestRank = k;
+            }
+        }
+        why.append(" validation RMSE after ").append(probe).append(probe == 1 ? " epoch" : " epochs")
+                .append(" -> ").append(bestRank);
+        return bestRank;
     }
 
     private static String fmt(double x) {

@@ -18,13 +18,19 @@ import java.util.Map;
  */
 public final class TrainingConfig implements Cloneable {
     public Algorithm algorithm = Algorithm.GD;
-    // Defaults measured on ml-latest-small and the synthetic presets (README, "Defaults"); SGD's here, ALS's
-    // differences in defaults(Algorithm).
-    public int rank = 8;
+    // Defaults measured on ml-latest-small, a half-user subset of it and the synthetic presets (README,
+    // "Defaults, and why"); SGD's here, ALS's differences in defaults(Algorithm).
+    /**
+     * Number of latent factors k; {@link #RANK_AUTO} (the default for gradient descent) means "chosen on the
+     * validation split": each of {@link #AUTO_RANKS} trains {@value #AUTO_RANK_PROBE_EPOCHS} epochs and the
+     * one with the lower validation RMSE is trained in full (the {@link Trainer} does that; without a
+     * validation split {@link #AUTO_RANK_WITHOUT_VALIDATION}; with a warm start the initial model's rank).
+     */
+    public int rank = RANK_AUTO;
     /** Epoch budget; with the default early stopping most runs stop well before it. */
     public int epochs = 100;
     /** Learning rate for factors (half-gradient scale; see {@link dev.lfm.compute.OptimizerStep}). */
-    public double lr = 0.01;
+    public double lr = 0.05;
     /** Learning rate for biases; NaN means "same as lr". */
     public double lrBias = Double.NaN;
     /**
@@ -36,7 +42,8 @@ public final class TrainingConfig implements Cloneable {
     public Regularization regularization = Regularization.WEIGHTED;
     /** 1 = SGD, b = mini-batch, 0 = full batch. */
     public int batchSize = 1;
-    public Optimizer optimizer = Optimizer.SGD;
+    /** The update rule; AdaGrad's per-row step sizes (the default) let one lr serve data sets of any scale. */
+    public Optimizer optimizer = Optimizer.ADAGRAD;
     public double momentum = 0.9;
     public double beta1 = 0.9;
     public double beta2 = 0.999;
@@ -58,8 +65,22 @@ public final class TrainingConfig implements Cloneable {
     /** Evaluate train RMSE every epoch (one extra pass over train). */
     public boolean evaluateTrain = true;
 
+    /** The learning rate of the non-adaptive rules (plain SGD, momentum, Nesterov). */
+    static final double PLAIN_LR = 0.01;
     /** Adam's default learning rate (its steps are normalized, so it wants a smaller one than SGD). */
     static final double ADAM_LR = 0.001;
+    /** {@link #rank} value meaning "chosen on validation among {@link #AUTO_RANKS}". */
+    public static final int RANK_AUTO = -1;
+    /**
+     * The ranks {@link #RANK_AUTO} races: 8 fits data whose structure is a few weak factors (the synthetic
+     * presets, where more factors over-fit), 64 fits real ratings (a few strong factors and a long tail,
+     * which a large rank with the data-dependent λ captures).
+     */
+    static final int[] AUTO_RANKS = {8, 64};
+    /** Epochs each rank of {@link #AUTO_RANKS} trains before the choice. */
+    public static final int AUTO_RANK_PROBE_EPOCHS = 5;
+    /** The rank {@link #RANK_AUTO} means when there is no validation split to choose on. */
+    public static final int AUTO_RANK_WITHOUT_VALIDATION = 8;
     /** {@link #patience} value meaning "on when there is a validation split". */
     public static final int PATIENCE_AUTO = -1;
     /** Patience used by {@link #PATIENCE_AUTO} (SGD epochs); ALS uses {@link #DEFAULT_ALS_PATIENCE} sweeps. */
@@ -129,6 +150,10 @@ public final class TrainingConfig implements Cloneable {
             c.epochs = DEFAULT_ALS_EPOCHS;
             c.lambdaBias = DEFAULT_ALS_LAMBDA_BIAS;
         }
+        if (algorithm == Algorithm.GD
+                && (optimizer == Optimizer.SGD || optimizer == Optimizer.MOMENTUM || optimizer == Optimizer.NESTEROV)) {
+            c.lr = PLAIN_LR;
+        }
         if (optimizer == Optimizer.ADAM) {
             c.lr = ADAM_LR;
         }
@@ -152,7 +177,7 @@ public final class TrainingConfig implements Cloneable {
 
     /** Whether some setting still depends on the data ({@link #resolvedFor(Ratings, boolean)}). */
     public boolean isResolved() {
-        return !Double.isNaN(lambda) && patience != PATIENCE_AUTO;
+        return !Double.isNaN(lambda) && patience != PATIENCE_AUTO && rank != RANK_AUTO;
     }
 
     /**
@@ -164,7 +189,7 @@ public final class TrainingConfig implements Cloneable {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("algorithm", describeAlgorithm());
-        m.put("rank", rank);
+        m.put("rank", rank == RANK_AUTO ? "auto" : rank);
         m.put("epochs", epochs);
         m.put("lr", lr);
         m.put("lr_bias", effectiveLrBias());
@@ -180,7 +205,7 @@ public final class TrainingConfig implements Cloneable {
         m.put("lr_decay", lrDecay);
         m.put("biases", biases);
         m.put("patience", patience);
-        m.put("init_scale", effectiveInitScale());
+        m.put("init_scale", rank == RANK_AUTO && Double.isNaN(initScale) ? "0.7/sqrt(k)" : effectiveInitScale());
         m.put("seed", seed);
         return m;
     }
@@ -232,7 +257,7 @@ public final class TrainingConfig implements Cloneable {
     }
 
     public TrainingConfig validate() {
-        check(rank >= 1 && rank <= 4096, "--rank must be between 1 and 4096 (got " + rank + ")");
+        check(rank == RANK_AUTO || (rank >= 1 && rank <= 4096), "--rank must be between 1 and 4096 (got " + rank + ")");
         check(epochs >= 1, "--epochs must be >= 1 (got " + epochs + ")");
         check(lr > 0 && Double.isFinite(lr), "--lr must be a positive number (got " + lr + ")");
         check(Double.isNaN(lrBias) || (lrBias >= 0 && Double.isFinite(lrBias)), "--lr-bias must be >= 0 (got " + lrBias + ")");

@@ -11,9 +11,11 @@ import java.util.List;
  * @param stoppedEarly whether patience ran out before the last epoch
  * @param updates rating updates performed (ratings visited by training steps)
  * @param trainSeconds training time without evaluation
+ * @param config the settings the run used, with every data-dependent default resolved (λ, patience, rank)
  */
 public record TrainingResult(FactorModel model, List<EpochRecord> history, int bestEpoch, boolean stoppedEarly,
-                             long updates, double trainSeconds, String backend, String device) {
+                             long updates, double trainSeconds, String backend, String device,
+                             TrainingConfig config) {
 
     public EpochRecord best() {
         return history.get(bestEpoch - 1);

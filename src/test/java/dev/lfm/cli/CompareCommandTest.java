@@ -32,7 +32,7 @@ class CompareCommandTest {
             elapsed += seconds[e];
             h.add(new EpochRecord(e + 1, 1, 1, 1, testRmse, 1, seconds[e], elapsed, 0.01));
         }
-        return new TrainingResult(null, h, h.size(), false, updatesPerEpoch * seconds.length, elapsed, backend, "dev");
+        return new TrainingResult(null, h, h.size(), false, updatesPerEpoch * seconds.length, elapsed, backend, "dev", null);
     }
 
     @Test

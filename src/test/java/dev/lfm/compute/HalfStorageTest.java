@@ -126,6 +126,22 @@ abstract class HalfStorageTest {
                 .isCloseTo(floatRmse, org.assertj.core.data.Percentage.withPercentage(1));
     }
 
+    /** The AdaGrad rule on fp16 factors (its G, H state stays float) reaches the float run's RMSE. */
+    @Test
+    void adagradTrainingReachesTheFloatRmse() {
+        double floatRmse;
+        double halfRmse;
+        try (Backend b = open(false)) {
+            floatRmse = ConvergencePlan.SGD_ADAGRAD.run(b, planted(), 7);
+        }
+        try (Backend b = open(true)) {
+            halfRmse = ConvergencePlan.SGD_ADAGRAD.run(b, planted(), 7);
+        }
+        assertThat(floatRmse).as("float rmse").isLessThan(0.13);
+        assertThat(halfRmse).as("half rmse vs float " + floatRmse)
+                .isCloseTo(floatRmse, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
     /** A gradient step between epochs writes float P, Q: the next half epoch must start from them. */
     @Test
     void epochAfterAGradientStepStartsFromTheUpdatedFactors() {

@@ -1,5 +1,9 @@
 package dev.lfm.experiment;
 
+import dev.lfm.train.Algorithm;
+
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.compute.cpu.CpuBackend;
 import dev.lfm.report.Progress;
 import dev.lfm.train.Planted;
@@ -26,7 +30,7 @@ final class Fixtures {
     }
 
     static TrainingConfig config() {
-        TrainingConfig c = TrainingConfig.defaults();
+        TrainingConfig c = TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD);
         c.rank = 4;
         c.epochs = 8;
         c.lr = 0.01;

@@ -22,7 +22,7 @@ class TrainerTest {
     }
 
     private static TrainingConfig base() {
-        TrainingConfig c = TrainingConfig.defaults();
+        TrainingConfig c = TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD); // these tests are about plain SGD
         c.rank = 4;
         c.epochs = 40;
         c.lambda = 0.002;

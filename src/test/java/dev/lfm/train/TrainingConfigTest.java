@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TrainingConfigTest {
     @Test
     void toMapHasOneSetOfKeysInTheCliVocabulary() {
-        TrainingConfig c = TrainingConfig.defaults();
+        TrainingConfig c = TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD);
         c.lambda = 0.01;
         c.lrBias = 0.02;
         Map<String, Object> m = c.toMap();
