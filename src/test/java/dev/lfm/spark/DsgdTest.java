@@ -229,7 +229,7 @@ class DsgdTest {
         }
 
         TrainingConfig c = config();
-        c.epochs = 30;
+        c.epochs = 10;
         c.patience = 2;
         c.lr = 0.08;
         SparkData data = SparkData.prepare(spark, SparkRatings.split(fromParquet, 0.2, 0.1, 42), 2, "ratings.parquet");
