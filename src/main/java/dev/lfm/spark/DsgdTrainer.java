@@ -99,6 +99,16 @@ public final class DsgdTrainer {
         init.initialize(config.seed, config.effectiveInitScale(), data.userCounts, data.itemCounts);
         JavaRDD<Blocks.Factors> users = jsc.parallelize(slices(init.p, init.userBias, data.numUsers, p), p).persist(LEVEL);
         JavaRDD<Blocks.Factors> items = jsc.parallelize(slices(init.q, init.itemBias, data.numItems, p), p).persist(LEVEL);
+        // cut the lineage to the driver's collection at once: else every later task would carry the
+        // initial factors in its serialized RDD chain until the first checkpoint
+        for (JavaRDD<Blocks.Factors> r : List.of(users, items)) {
+            if (reliable) {
+                r.checkpoint();
+            } else {
+                r.rdd().localCheckpoint();
+            }
+            r.count();
+        }
         List<JavaRDD<?>> previous = new ArrayList<>(List.of(users, items));
         init = null;
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ml-latest-small, the seeded 80/20 split (seed 42, 10% of the training part for validation):
- * DSGD in local[2] with the single-machine settings reaches its test RMSE + 0.01; MLlib ALS on
- * the same split for the record.
+ * DSGD in local[2] with the single-machine settings reaches its test RMSE + 0.01 (MLlib ALS is
+ * exercised in {@link DsgdTest}; its ml-latest-small figures are in the README).
  */
 class MovieLensSparkTest {
     private static SparkSession spark;
@@ -72,18 +72,11 @@ class MovieLensSparkTest {
             long t1 = System.nanoTime();
             SparkTrainingResult dsgd = new DsgdTrainer(c, DsgdOptions.of(2), null).train(data);
             double sparkSeconds = (System.nanoTime() - t1) / 1e9;
-            TrainingConfig alsConfig = c.copy();
-            alsConfig.epochs = 10;
-            alsConfig.lambda = 0.1;
-            MllibAls.Result als = MllibAls.train(data, alsConfig);
             double l = local.best().testRmse();
             double s = dsgd.result().best().testRmse();
-            System.out.printf("ml-latest-small k=32: local %.4f (%d epochs, %.1f s), spark DSGD p=2 %.4f (%d epochs, %.1f s), "
-                            + "MLlib ALS k=32 10 it. regParam 0.1 %.4f (%.1f s, objective %.5g vs DSGD %.5g)%n",
-                    l, local.epochsRun(), localSeconds, s, dsgd.result().epochsRun(), sparkSeconds, als.testRmse(),
-                    als.seconds(), als.objective(), dsgd.result().best().objective());
+            System.out.printf("ml-latest-small k=32: local %.4f (%d epochs, %.1f s), spark DSGD p=2 %.4f (%d epochs, %.1f s)%n",
+                    l, local.epochsRun(), localSeconds, s, dsgd.result().epochsRun(), sparkSeconds);
             assertThat(s).isLessThanOrEqualTo(l + 0.01);
-            assertThat(als.testRmse()).isBetween(0.8, 1.2);
         } finally {
             data.release();
         }
