@@ -1,0 +1,33 @@
+package dev.lfm.spark;
+
+import dev.lfm.train.TrainingResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A DSGD run on Spark: the ordinary {@link TrainingResult} (model, epoch history, best epoch;
+ * backend "cpu" as each task runs lfm's CPU SGD), where it ran, and the schedule it followed.
+ *
+ * @param master the Spark master URL
+ * @param partitions p (p × p blocks)
+ * @param prepareSeconds reading, checking, indexing and blocking the ratings
+ * @param schedules for each epoch run, schedule[d][b] = item block of user block b in sub-epoch d
+ * @param driverHeapBytes the largest driver heap in use seen at the end of an epoch (after GC is
+ *        not forced: an upper bound of what the driver holds)
+ */
+public record SparkTrainingResult(TrainingResult result, String master, int partitions, double prepareSeconds,
+                                  List<int[][]> schedules, long driverHeapBytes) {
+    public static final String ENGINE = "spark";
+
+    /** The keys the JSON report adds for this engine: engine, master, partitions (and timing). */
+    public Map<String, Object> reportFields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", ENGINE);
+        m.put("master", master);
+        m.put("partitions", partitions);
+        m.put("prepare_seconds", prepareSeconds);
+        m.put("driver_heap_peak_bytes", driverHeapBytes);
+        return m;
+    }
+}

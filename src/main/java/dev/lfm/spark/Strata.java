@@ -1,0 +1,67 @@
+package dev.lfm.spark;
+
+import java.util.SplittableRandom;
+
+/**
+ * The DSGD schedule of one epoch: p sub-epochs, sub-epoch d pairing user block b with item block
+ * {@code label[(b + shift[d]) mod p]} for seeded permutations shift and label. Each stratum is a
+ * permutation (its p blocks share no user block and no item block, hence no user and no item), and
+ * over the p sub-epochs every one of the p² blocks is visited exactly once.
+ */
+public final class Strata {
+    private Strata() {
+    }
+
+    /** schedule[d][b] = the item block paired with user block b in sub-epoch d. */
+    public static int[][] schedule(int p, long epochSeed) {
+        SplittableRandom rnd = new SplittableRandom(epochSeed ^ 0x5851F42D4C957F2DL);
+        int[] shift = permutation(p, rnd);
+        int[] label = permutation(p, rnd);
+        int[][] s = new int[p][p];
+        for (int d = 0; d < p; d++) {
+            for (int b = 0; b < p; b++) {
+                s[d][b] = label[(b + shift[d]) % p];
+            }
+        }
+        return s;
+    }
+
+    /** inverse[j] = the user block paired with item block j in {@code stratum}. */
+    static int[] inverse(int[] stratum) {
+        int[] inv = new int[stratum.length];
+        for (int b = 0; b < stratum.length; b++) {
+            inv[stratum[b]] = b;
+        }
+        return inv;
+    }
+
+    private static int[] permutation(int n, SplittableRandom rnd) {
+        int[] a = new int[n];
+        for (int j = 0; j < n; j++) {
+            a[j] = j;
+        }
+        for (int j = n - 1; j > 0; j--) {
+            int k = rnd.nextInt(j + 1);
+            int t = a[j];
+            a[j] = a[k];
+            a[k] = t;
+        }
+        return a;
+    }
+
+    /** The seed of epoch {@code epoch} (the formula of {@code dev.lfm.train.Trainer}'s epoch seeds). */
+    static long epochSeed(long seed, long epoch) {
+        long x = seed * 0x9E3779B97F4A7C15L + epoch;
+        x ^= x >>> 31;
+        x *= 0xBF58476D1CE4E5B9L;
+        return x ^ (x >>> 29);
+    }
+
+    /**
+     * The seed of block (b, j)'s SGD layout, fixed for the run like the single-machine layout
+     * (built once from the first epoch's seed); for p = 1 it is exactly that seed.
+     */
+    static long planSeed(long seed, int p, int b, int j) {
+        return epochSeed(seed, 1) + (long) (b * p + j) * 0x9E3779B97F4A7C15L;
+    }
+}
