@@ -4,7 +4,6 @@ import dev.lfm.LfmException;
 import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.TrainingConfig;
-import dev.lfm.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ public final class RankSweep {
     private RankSweep() {
     }
 
-    /** One trained model (scores of its final epoch). */
+    /** One trained model: one {@link ExperimentContext#trial trial}, scores of the model it keeps (NaN if diverged). */
     public record Point(int rank, double lambda, double trainRmse, double validationRmse, double testRmse,
                         double seconds) {
     }
@@ -163,10 +162,8 @@ public final class RankSweep {
                 TrainingConfig c = base.copy();
                 c.rank = k;
                 c.lambda = lambda;
-                TrainingResult r = ctx.train(c);
-                var last = r.last();
-                Point p = new Point(k, lambda, last.trainRmse(), last.validationRmse(), last.testRmse(),
-                        r.trainSeconds());
+                ExperimentContext.Trial t = ctx.trial(c);
+                Point p = new Point(k, lambda, t.trainRmse(), t.validationRmse(), t.testRmse(), t.trainSeconds());
                 all.add(p);
                 if (lambda == fixed) {
                     fixedPoint = p;

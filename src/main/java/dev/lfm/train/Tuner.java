@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * validation), trains each for a short epoch budget with early stopping, keeps the best
  * 1/{@link Options#eta}, trains those with η× the epochs, and so on until one is left. Brackets
  * repeat until the budget runs out; a trial still running at the deadline is cut after its current
- * epoch (its best epoch so far still counts). Every trial is a plain {@link Trainer} run.
+ * epoch (its best epoch so far is recorded, its model is gone). Every trial is one {@link TrialRunner} run.
  *
  * <p>Final model ({@link FinalTraining}): by default {@link FinalTraining#RETRAIN_ON_ALL} retrains the
  * chosen configuration on training + validation for the best trial's best epoch count;
@@ -167,13 +167,6 @@ public final class Tuner {
         this.listener = listener == null ? t -> { } : listener;
     }
 
-    /** Thrown from the epoch listener to cut a trial at the deadline. */
-    private static final class Deadline extends RuntimeException {
-        Deadline() {
-            super(null, null, false, false);
-        }
-    }
-
     /**
      * Searches on {@code validation} while training on {@code train}, then produces the final model. Neither
      * set is modified. Only an empty training or validation set, or every trial diverging, is an error.
@@ -189,6 +182,7 @@ public final class Tuner {
         // 5% margin: a trial is cut between epochs, and setting one up (upload, initialization) is not interruptible
         long end = start + (long) (options.budgetSeconds * 0.95e9);
         SplittableRandom rnd = new SplittableRandom(options.seed);
+        TrialRunner runner = new TrialRunner(backend, train, validation);
         List<Trial> trials = new ArrayList<>();
         Trial best = null;
         FactorModel bestModel = null;
@@ -211,8 +205,7 @@ public final class Tuner {
                     }
                     int budget = epochBudget(c.algorithm, level);
                     FactorModel[] model = new FactorModel[1];
-                    Trial t = runTrial(backend, train, validation, c, budget, trials.size() + 1, bracket, level,
-                            deadline, model);
+                    Trial t = runTrial(runner, c, budget, trials.size() + 1, bracket, level, deadline, model);
                     trials.add(t);
                     done.add(t);
                     listener.onTrial(t);
@@ -266,45 +259,18 @@ public final class Tuner {
         return (int) Math.min(max, min * Math.pow(options.eta, level));
     }
 
-    private Trial runTrial(Backend backend, Ratings train, Ratings validation, TrainingConfig c, int budget, int id,
-                           int bracket, int level, long deadline, FactorModel[] model) {
+    /** One trial through {@link TrialRunner}: {@code c} for {@code budget} epochs with the search's patience and seed. */
+    private Trial runTrial(TrialRunner runner, TrainingConfig c, int budget, int id, int bracket, int level,
+                           long deadline, FactorModel[] model) {
         TrainingConfig tc = c.copy();
         tc.epochs = budget;
         tc.patience = options.patience;
         tc.seed = options.seed;
-        List<EpochRecord> seen = new ArrayList<>();
-        long t0 = System.nanoTime();
-        long[] last = {t0};
-        try {
-            TrainingResult r = new Trainer(tc, rec -> {
-                seen.add(rec);
-                long now = System.nanoTime();
-                long epochNanos = now - last[0];
-                last[0] = now;
-                // cut when the next epoch (as long as this one, evaluation included) would end past the deadline
-                if (now + epochNanos >= deadline) {
-                    throw new Deadline();
-                }
-            }).train(backend, train, validation, null);
-            model[0] = r.model();
-            return new Trial(id, bracket, level, c, budget, r.epochsRun(), r.bestEpoch(), r.best().validationRmse(),
-                    (System.nanoTime() - t0) / 1e9, false, false);
-        } catch (Deadline e) {
-            // cut: the best epoch so far counts, but its model is gone; keep the trial only as a record
-            int bestEpoch = 0;
-            double bestVal = Double.NaN;
-            for (EpochRecord rec : seen) {
-                if (Double.isFinite(rec.validationRmse()) && !(rec.validationRmse() >= bestVal)) {
-                    bestVal = rec.validationRmse();
-                    bestEpoch = rec.epoch();
-                }
-            }
-            return new Trial(id, bracket, level, c, budget, seen.size(), bestEpoch, Double.NaN,
-                    (System.nanoTime() - t0) / 1e9, true, false);
-        } catch (DivergenceException e) {
-            return new Trial(id, bracket, level, c, budget, seen.size(), 0, Double.NaN,
-                    (System.nanoTime() - t0) / 1e9, false, true);
-        }
+        TrialRunner.Run run = runner.run(tc, deadline);
+        model[0] = run.model();
+        // a cut trial's best epoch so far is recorded, but its model is gone: its validation RMSE does not count
+        return new Trial(id, bracket, level, c, budget, run.epochsRun(), run.bestEpoch(), run.validationRmse(),
+                run.seconds(), run.cutByBudget(), run.diverged());
     }
 
     private Algorithm firstAlgorithm() {
