@@ -6,7 +6,9 @@ import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -20,7 +22,9 @@ import java.util.SplittableRandom;
  * A bracket draws {@link Options#configsPerBracket} configurations at random (log-uniform ranges;
  * the first bracket's first trial is the plain defaults, so the search never ends below them on
  * validation), trains each for a short epoch budget with early stopping, keeps the best
- * 1/{@link Options#eta}, trains those with η× the epochs, and so on until one is left. Brackets
+ * 1/{@link Options#eta}, trains those with η× the epochs, and so on until one is left (a trial that early
+ * stopping ended below its budget is promoted as it is, not rerun: a longer budget would stop it at the same
+ * epoch, since every trial of a configuration uses the same seed). Brackets
  * repeat until the budget runs out; a trial still running at the deadline is cut after its current
  * epoch (its best epoch so far is recorded, its model is gone). Every trial is one {@link TrialRunner} run.
  *
@@ -184,6 +188,7 @@ public final class Tuner {
         SplittableRandom rnd = new SplittableRandom(options.seed);
         TrialRunner runner = new TrialRunner(backend, train, validation);
         List<Trial> trials = new ArrayList<>();
+        Map<TrainingConfig, Trial> stoppedEarly = new IdentityHashMap<>();
         Trial best = null;
         FactorModel bestModel = null;
         double reserve = 0; // seconds to keep for the final retrain
@@ -198,6 +203,12 @@ public final class Tuner {
             for (int level = 0; !rung.isEmpty() && !out; level++) {
                 List<Trial> done = new ArrayList<>();
                 for (TrainingConfig c : rung) {
+                    Trial settled = stoppedEarly.get(c);
+                    if (settled != null) {
+                        // it stopped early below its budget: a longer budget would rerun it to the same epoch
+                        done.add(settled);
+                        continue;
+                    }
                     long deadline = end - (long) (reserve * 1e9);
                     if (System.nanoTime() >= deadline) {
                         out = true;
@@ -208,6 +219,9 @@ public final class Tuner {
                     Trial t = runTrial(runner, c, budget, trials.size() + 1, bracket, level, deadline, model);
                     trials.add(t);
                     done.add(t);
+                    if (!t.cutByBudget() && !t.diverged() && t.epochsRun() < t.epochBudget()) {
+                        stoppedEarly.put(c, t);
+                    }
                     listener.onTrial(t);
                     if (Double.isFinite(t.validationRmse())
                             && (best == null || t.validationRmse() < best.validationRmse())) {
@@ -225,12 +239,13 @@ public final class Tuner {
                     }
                 }
                 int keep = rung.size() / options.eta;
-                if (keep == 0 || epochBudget(rung.get(0).algorithm, level + 1) == budgetOf(done, level)) {
+                Algorithm a = rung.get(0).algorithm;
+                if (keep == 0 || epochBudget(a, level + 1) == epochBudget(a, level)) {
                     break;
                 }
                 rung = done.stream().filter(t -> Double.isFinite(t.validationRmse()))
                         .sorted(Comparator.comparingDouble(Trial::validationRmse)).limit(keep)
-                        .map(t -> t.config().copy()).toList();
+                        .map(Trial::config).toList();
             }
         }
         if (best == null) {
@@ -247,10 +262,6 @@ public final class Tuner {
         }
         return new Result(chosen, best, List.copyOf(trials), model, options.finalTraining,
                 (System.nanoTime() - start) / 1e9);
-    }
-
-    private int budgetOf(List<Trial> done, int level) {
-        return done.isEmpty() ? -1 : done.get(0).epochBudget();
     }
 
     private int epochBudget(Algorithm a, int level) {
@@ -316,8 +327,9 @@ public final class Tuner {
         return Math.exp(Math.log(lo) + rnd.nextDouble() * (Math.log(hi) - Math.log(lo)));
     }
 
-    /** Training and validation ratings as one set (same id space and scale). */
-    static Ratings concat(Ratings a, Ratings b) {
+    /** Training and validation ratings as one set (same id space and scale): what {@link FinalTraining#RETRAIN_ON_ALL}
+     * trains on. */
+    public static Ratings concat(Ratings a, Ratings b) {
         int n = a.size() + b.size();
         int[] u = new int[n];
         int[] i = new int[n];
