@@ -6,7 +6,6 @@ import dev.lfm.report.Table;
 import dev.lfm.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,9 +78,7 @@ public final class RankSweep {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", base.toMap());
+            Map<String, Object> m = jsonHeader(base);
             m.put("fixed_lambda", fixedLambda);
             m.put("lambda_grid", lambdaGrid);
             m.put("chosen_on", "validation_rmse");

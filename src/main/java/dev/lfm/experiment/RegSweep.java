@@ -4,7 +4,6 @@ import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.TrainingConfig;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,9 +62,7 @@ public final class RegSweep {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", base.toMap());
+            Map<String, Object> m = jsonHeader(base);
             m.put("chosen_on", "validation_rmse");
             m.put("best_lambda", bestPoint().lambda);
             m.put("best_validation_rmse", bestPoint().validationRmse);
