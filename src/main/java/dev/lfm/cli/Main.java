@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Latent factor model (matrix factorization) training on CPU, OpenCL and CUDA.",
         subcommands = {
             TrainCommand.class,
+            TuneCommand.class,
             EvaluateCommand.class,
             RecommendCommand.class,
             GradcheckCommand.class,

@@ -41,6 +41,9 @@ public final class TrainCommand implements Callable<Integer> {
     TuningOptions tuning;
 
     @Mixin
+    FoldsOptions folds;
+
+    @Mixin
     BackendFlags backend;
 
     @Mixin
@@ -75,6 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = config();
+        folds.check();
         try (Backend b = backend.open(device, err)) {
             Dataset ds = data.load(err);
             out.println("data: " + ds.description());
@@ -84,6 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
                     config.algorithm == dev.lfm.train.Algorithm.ALS ? "-" : fmt(config.lr),
                     Double.isNaN(config.lambda) ? "auto" : fmt(config.lambda), config.regularization.name().toLowerCase(),
                     fmt(config.lambdaBias), config.epochs);
+            var cv = folds.run(ds, config, data.validationFraction, data.seed, b, out);
             if (!quiet) {
                 out.println("epoch   objective     train_rmse  valid_rmse  test_rmse   seconds");
             }
@@ -114,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ModelIO.save(model, save);
                 out.println("saved model to " + save);
             }
-            if (output.write(report(used, ds, r))) {
+            if (output.write(FoldsOptions.addTo(report(used, ds, r), cv))) {
                 out.println("wrote report to " + output.report);
             }
         }

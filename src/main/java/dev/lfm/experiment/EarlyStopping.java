@@ -55,9 +55,7 @@ public final class EarlyStopping {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", config.toMap());
+            Map<String, Object> m = jsonHeader(config);
             m.put("patience", patience);
             m.put("watched", "validation_rmse");
             m.put("fixed", runJson(fixed));

@@ -9,6 +9,7 @@ import dev.lfm.train.Trainer;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingListener;
 import dev.lfm.train.TrainingResult;
+import dev.lfm.train.TrialRunner;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -86,6 +87,48 @@ public final class ExperimentContext {
     public TrainingResult train(TrainingConfig config, TrainingListener listener) {
         try (Backend b = openBackend()) {
             return new Trainer(config, listener).train(b, train, validation, test);
+        }
+    }
+
+    /**
+     * One trial of a sweep: {@link TrialRunner} on a fresh backend (train and validation only, early stopping as
+     * {@code config} says), then the kept model's test RMSE, computed here for the report (NaN when the trial
+     * diverged). Every score describes the kept model (the best validation epoch under early stopping).
+     */
+    public Trial trial(TrainingConfig config) {
+        requireValidation("a sweep");
+        try (Backend b = openBackend()) {
+            TrialRunner.Run run = new TrialRunner(b, train, validation).run(config);
+            double testRmse = Double.NaN;
+            if (run.model() != null && test != null && test.size() > 0) {
+                b.setModel(run.model());
+                testRmse = b.evaluate(b.upload(test)).rmse();
+            }
+            return new Trial(run, testRmse);
+        }
+    }
+
+    /** A {@link TrialRunner.Run} and its model's test RMSE; scores are NaN where the trial kept no model. */
+    public record Trial(TrialRunner.Run run, double testRmse) {
+        public double trainRmse() {
+            return run.best() == null ? Double.NaN : run.best().trainRmse();
+        }
+
+        public double validationRmse() {
+            return run.validationRmse();
+        }
+
+        public double objective() {
+            return run.best() == null ? Double.NaN : run.best().objective();
+        }
+
+        public int epochsRun() {
+            return run.epochsRun();
+        }
+
+        /** Training seconds of all epochs run (evaluation excluded). */
+        public double trainSeconds() {
+            return run.history().isEmpty() ? 0 : run.history().get(run.epochsRun() - 1).elapsed();
         }
     }
 

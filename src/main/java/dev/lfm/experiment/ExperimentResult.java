@@ -23,6 +23,14 @@ public interface ExperimentResult {
     /** The JSON summary: settings, choices made and their scores. */
     Map<String, Object> json();
 
+    /** The start of every {@link #json()}: {@code experiment} (the name) and {@code settings} (its configuration). */
+    default Map<String, Object> jsonHeader(dev.lfm.train.TrainingConfig settings) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("experiment", name());
+        m.put("settings", settings.toMap());
+        return m;
+    }
+
     /** Chart panels, saved side by side in one PNG ({@link #chartColumns()} per row). */
     List<Chart<?, ?>> charts();
 

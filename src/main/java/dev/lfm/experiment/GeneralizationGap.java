@@ -5,7 +5,6 @@ import dev.lfm.report.Table;
 import dev.lfm.train.EpochRecord;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,9 +60,7 @@ public final class GeneralizationGap {
         @Override
         public Map<String, Object> json() {
             double[] g = gap();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", config.toMap());
+            Map<String, Object> m = jsonHeader(config);
             EpochRecord last = history.get(history.size() - 1);
             m.put("final_train_rmse", last.trainRmse());
             m.put("final_test_rmse", last.testRmse());

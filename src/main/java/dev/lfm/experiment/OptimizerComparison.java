@@ -81,9 +81,7 @@ public final class OptimizerComparison {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", base.toMap());
+            Map<String, Object> m = jsonHeader(base);
             m.put("chosen_on", "validation_rmse (final epoch)");
             List<Map<String, Object>> vs = new ArrayList<>();
             for (Outcome o : outcomes) {

@@ -4,10 +4,8 @@ import dev.lfm.LfmException;
 import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.TrainingConfig;
-import dev.lfm.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +29,7 @@ public final class RankSweep {
     private RankSweep() {
     }
 
-    /** One trained model (scores of its final epoch). */
+    /** One trained model: one {@link ExperimentContext#trial trial}, scores of the model it keeps (NaN if diverged). */
     public record Point(int rank, double lambda, double trainRmse, double validationRmse, double testRmse,
                         double seconds) {
     }
@@ -80,9 +78,7 @@ public final class RankSweep {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", base.toMap());
+            Map<String, Object> m = jsonHeader(base);
             m.put("fixed_lambda", fixedLambda);
             m.put("lambda_grid", lambdaGrid);
             m.put("chosen_on", "validation_rmse");
@@ -163,10 +159,8 @@ public final class RankSweep {
                 TrainingConfig c = base.copy();
                 c.rank = k;
                 c.lambda = lambda;
-                TrainingResult r = ctx.train(c);
-                var last = r.last();
-                Point p = new Point(k, lambda, last.trainRmse(), last.validationRmse(), last.testRmse(),
-                        r.trainSeconds());
+                ExperimentContext.Trial t = ctx.trial(c);
+                Point p = new Point(k, lambda, t.trainRmse(), t.validationRmse(), t.testRmse(), t.trainSeconds());
                 all.add(p);
                 if (lambda == fixed) {
                     fixedPoint = p;

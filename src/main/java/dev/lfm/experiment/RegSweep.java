@@ -3,9 +3,7 @@ package dev.lfm.experiment;
 import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.TrainingConfig;
-import dev.lfm.train.TrainingResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,9 +11,10 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
- * Regularization sweep: one model per λ (everything else from the base configuration), scored
- * by the RMSEs of its final epoch. The best λ is the argmin of validation RMSE; test RMSE is
- * only reported.
+ * Regularization sweep: one model per λ (everything else from the base configuration), each one
+ * {@link ExperimentContext#trial trial} (the tuner's trial runner), scored by the RMSEs of the model it
+ * keeps (its best validation epoch under early stopping, else its last). The best λ is the argmin
+ * of validation RMSE; test RMSE is only reported (computed on the kept model after the trial).
  */
 public final class RegSweep {
     public static final String NAME = "reg-sweep";
@@ -23,7 +22,7 @@ public final class RegSweep {
     private RegSweep() {
     }
 
-    /** One trained model of the sweep (scores of its final epoch). */
+    /** One trained model of the sweep (scores of the kept model; NaN where the trial diverged). */
     public record Point(double lambda, double trainRmse, double validationRmse, double testRmse, double objective,
                         int epochs, double seconds) {
     }
@@ -63,9 +62,7 @@ public final class RegSweep {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
-            m.put("settings", base.toMap());
+            Map<String, Object> m = jsonHeader(base);
             m.put("chosen_on", "validation_rmse");
             m.put("best_lambda", bestPoint().lambda);
             m.put("best_validation_rmse", bestPoint().validationRmse);
@@ -110,12 +107,11 @@ public final class RegSweep {
         for (double lambda : grid) {
             TrainingConfig c = base.copy();
             c.lambda = lambda;
-            TrainingResult r = ctx.train(c);
-            var last = r.last();
-            points.add(new Point(lambda, last.trainRmse(), last.validationRmse(), last.testRmse(), last.objective(),
-                    r.epochsRun(), r.trainSeconds()));
+            ExperimentContext.Trial t = ctx.trial(c);
+            points.add(new Point(lambda, t.trainRmse(), t.validationRmse(), t.testRmse(), t.objective(),
+                    t.epochsRun(), t.trainSeconds()));
             ctx.progress().step(String.format(Locale.ROOT, "λ = %.4g: RMSE train %.4f / val %.4f / test %.4f",
-                    lambda, last.trainRmse(), last.validationRmse(), last.testRmse()));
+                    lambda, t.trainRmse(), t.validationRmse(), t.testRmse()));
         }
         int best = Grids.argmin(points.stream().mapToDouble(Point::validationRmse).toArray());
         if (best < 0) {

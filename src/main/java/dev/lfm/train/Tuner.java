@@ -1,12 +1,16 @@
 package dev.lfm.train;
 
+import dev.lfm.compute.Optimizer;
+
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -20,9 +24,11 @@ import java.util.SplittableRandom;
  * A bracket draws {@link Options#configsPerBracket} configurations at random (log-uniform ranges;
  * the first bracket's first trial is the plain defaults, so the search never ends below them on
  * validation), trains each for a short epoch budget with early stopping, keeps the best
- * 1/{@link Options#eta}, trains those with η× the epochs, and so on until one is left. Brackets
+ * 1/{@link Options#eta}, trains those with η× the epochs, and so on until one is left (a trial that early
+ * stopping ended below its budget is promoted as it is, not rerun: a longer budget would stop it at the same
+ * epoch, since every trial of a configuration uses the same seed). Brackets
  * repeat until the budget runs out; a trial still running at the deadline is cut after its current
- * epoch (its best epoch so far still counts). Every trial is a plain {@link Trainer} run.
+ * epoch (its best epoch so far is recorded, its model is gone). Every trial is one {@link TrialRunner} run.
  *
  * <p>Final model ({@link FinalTraining}): by default {@link FinalTraining#RETRAIN_ON_ALL} retrains the
  * chosen configuration on training + validation for the best trial's best epoch count;
@@ -167,13 +173,6 @@ public final class Tuner {
         this.listener = listener == null ? t -> { } : listener;
     }
 
-    /** Thrown from the epoch listener to cut a trial at the deadline. */
-    private static final class Deadline extends RuntimeException {
-        Deadline() {
-            super(null, null, false, false);
-        }
-    }
-
     /**
      * Searches on {@code validation} while training on {@code train}, then produces the final model. Neither
      * set is modified. Only an empty training or validation set, or every trial diverging, is an error.
@@ -189,7 +188,9 @@ public final class Tuner {
         // 5% margin: a trial is cut between epochs, and setting one up (upload, initialization) is not interruptible
         long end = start + (long) (options.budgetSeconds * 0.95e9);
         SplittableRandom rnd = new SplittableRandom(options.seed);
+        TrialRunner runner = new TrialRunner(backend, train, validation);
         List<Trial> trials = new ArrayList<>();
+        Map<TrainingConfig, Trial> stoppedEarly = new IdentityHashMap<>();
         Trial best = null;
         FactorModel bestModel = null;
         double reserve = 0; // seconds to keep for the final retrain
@@ -204,6 +205,12 @@ public final class Tuner {
             for (int level = 0; !rung.isEmpty() && !out; level++) {
                 List<Trial> done = new ArrayList<>();
                 for (TrainingConfig c : rung) {
+                    Trial settled = stoppedEarly.get(c);
+                    if (settled != null) {
+                        // it stopped early below its budget: a longer budget would rerun it to the same epoch
+                        done.add(settled);
+                        continue;
+                    }
                     long deadline = end - (long) (reserve * 1e9);
                     if (System.nanoTime() >= deadline) {
                         out = true;
@@ -211,10 +218,12 @@ public final class Tuner {
                     }
                     int budget = epochBudget(c.algorithm, level);
                     FactorModel[] model = new FactorModel[1];
-                    Trial t = runTrial(backend, train, validation, c, budget, trials.size() + 1, bracket, level,
-                            deadline, model);
+                    Trial t = runTrial(runner, c, budget, trials.size() + 1, bracket, level, deadline, model);
                     trials.add(t);
                     done.add(t);
+                    if (!t.cutByBudget() && !t.diverged() && t.epochsRun() < t.epochBudget()) {
+                        stoppedEarly.put(c, t);
+                    }
                     listener.onTrial(t);
                     if (Double.isFinite(t.validationRmse())
                             && (best == null || t.validationRmse() < best.validationRmse())) {
@@ -232,12 +241,13 @@ public final class Tuner {
                     }
                 }
                 int keep = rung.size() / options.eta;
-                if (keep == 0 || epochBudget(rung.get(0).algorithm, level + 1) == budgetOf(done, level)) {
+                Algorithm a = rung.get(0).algorithm;
+                if (keep == 0 || epochBudget(a, level + 1) == epochBudget(a, level)) {
                     break;
                 }
                 rung = done.stream().filter(t -> Double.isFinite(t.validationRmse()))
                         .sorted(Comparator.comparingDouble(Trial::validationRmse)).limit(keep)
-                        .map(t -> t.config().copy()).toList();
+                        .map(Trial::config).toList();
             }
         }
         if (best == null) {
@@ -256,55 +266,24 @@ public final class Tuner {
                 (System.nanoTime() - start) / 1e9);
     }
 
-    private int budgetOf(List<Trial> done, int level) {
-        return done.isEmpty() ? -1 : done.get(0).epochBudget();
-    }
-
     private int epochBudget(Algorithm a, int level) {
         int min = a == Algorithm.ALS ? options.alsMinEpochs : options.sgdMinEpochs;
         int max = a == Algorithm.ALS ? options.alsMaxEpochs : options.sgdMaxEpochs;
         return (int) Math.min(max, min * Math.pow(options.eta, level));
     }
 
-    private Trial runTrial(Backend backend, Ratings train, Ratings validation, TrainingConfig c, int budget, int id,
-                           int bracket, int level, long deadline, FactorModel[] model) {
+    /** One trial through {@link TrialRunner}: {@code c} for {@code budget} epochs with the search's patience and seed. */
+    private Trial runTrial(TrialRunner runner, TrainingConfig c, int budget, int id, int bracket, int level,
+                           long deadline, FactorModel[] model) {
         TrainingConfig tc = c.copy();
         tc.epochs = budget;
         tc.patience = options.patience;
         tc.seed = options.seed;
-        List<EpochRecord> seen = new ArrayList<>();
-        long t0 = System.nanoTime();
-        long[] last = {t0};
-        try {
-            TrainingResult r = new Trainer(tc, rec -> {
-                seen.add(rec);
-                long now = System.nanoTime();
-                long epochNanos = now - last[0];
-                last[0] = now;
-                // cut when the next epoch (as long as this one, evaluation included) would end past the deadline
-                if (now + epochNanos >= deadline) {
-                    throw new Deadline();
-                }
-            }).train(backend, train, validation, null);
-            model[0] = r.model();
-            return new Trial(id, bracket, level, c, budget, r.epochsRun(), r.bestEpoch(), r.best().validationRmse(),
-                    (System.nanoTime() - t0) / 1e9, false, false);
-        } catch (Deadline e) {
-            // cut: the best epoch so far counts, but its model is gone; keep the trial only as a record
-            int bestEpoch = 0;
-            double bestVal = Double.NaN;
-            for (EpochRecord rec : seen) {
-                if (Double.isFinite(rec.validationRmse()) && !(rec.validationRmse() >= bestVal)) {
-                    bestVal = rec.validationRmse();
-                    bestEpoch = rec.epoch();
-                }
-            }
-            return new Trial(id, bracket, level, c, budget, seen.size(), bestEpoch, Double.NaN,
-                    (System.nanoTime() - t0) / 1e9, true, false);
-        } catch (DivergenceException e) {
-            return new Trial(id, bracket, level, c, budget, seen.size(), 0, Double.NaN,
-                    (System.nanoTime() - t0) / 1e9, false, true);
-        }
+        TrialRunner.Run run = runner.run(tc, deadline);
+        model[0] = run.model();
+        // a cut trial's best epoch so far is recorded, but its model is gone: its validation RMSE does not count
+        return new Trial(id, bracket, level, c, budget, run.epochsRun(), run.bestEpoch(), run.validationRmse(),
+                run.seconds(), run.cutByBudget(), run.diverged());
     }
 
     private Algorithm firstAlgorithm() {
@@ -324,7 +303,8 @@ public final class Tuner {
     }
 
     /**
-     * A random configuration. Ranges (log-uniform): k in 4..128; SGD λ 0.003..0.3, λ_b 0.001..0.3, lr 0.002..0.05;
+     * A random configuration. Ranges (log-uniform): k in 4..256; SGD λ 0.003..0.3, λ_b 0.001..0.3, lr 0.01..0.3
+     * for the AdaGrad rule (its per-row steps start at lr and shrink) and 0.002..0.05 for the others;
      * ALS λ 0.01..1, λ_b 0.001..1. With {@link Algorithms#BOTH} the j-th draw alternates SGD and ALS.
      */
     private TrainingConfig sample(SplittableRandom rnd, int j, Ratings train) {
@@ -334,14 +314,14 @@ public final class Tuner {
             case BOTH -> j % 2 == 0 ? Algorithm.GD : Algorithm.ALS;
         };
         TrainingConfig c = defaultsFor(a, train);
-        c.rank = (int) Math.round(logUniform(rnd, 4, 128));
+        c.rank = (int) Math.round(logUniform(rnd, 4, 256));
         if (a == Algorithm.ALS) {
             c.lambda = logUniform(rnd, 0.01, 1);
             c.lambdaBias = logUniform(rnd, 0.001, 1);
         } else {
             c.lambda = logUniform(rnd, 0.003, 0.3);
             c.lambdaBias = logUniform(rnd, 0.001, 0.3);
-            c.lr = logUniform(rnd, 0.002, 0.05);
+            c.lr = c.optimizer == Optimizer.ADAGRAD ? logUniform(rnd, 0.01, 0.3) : logUniform(rnd, 0.002, 0.05);
         }
         return c;
     }
@@ -350,8 +330,9 @@ public final class Tuner {
         return Math.exp(Math.log(lo) + rnd.nextDouble() * (Math.log(hi) - Math.log(lo)));
     }
 
-    /** Training and validation ratings as one set (same id space and scale). */
-    static Ratings concat(Ratings a, Ratings b) {
+    /** Training and validation ratings as one set (same id space and scale): what {@link FinalTraining#RETRAIN_ON_ALL}
+     * trains on. */
+    public static Ratings concat(Ratings a, Ratings b) {
         int n = a.size() + b.size();
         int[] u = new int[n];
         int[] i = new int[n];
