@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             RecommendCommand.class,
+            FoldInCommand.class,
             GradcheckCommand.class,
             ExperimentCommand.class,
             VerifyCommand.class,

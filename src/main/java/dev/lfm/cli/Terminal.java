@@ -1,0 +1,28 @@
+package dev.lfm.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Whether this process's standard error is a terminal (progress lines are for people, not logs). */
+final class Terminal {
+    private Terminal() {
+    }
+
+    /**
+     * True when file descriptor 2 is a terminal: on Linux, when {@code /proc/self/fd/2} links to a
+     * tty or pty; elsewhere, when the JVM has a console (stdin and stdout interactive).
+     */
+    static boolean stderrIsTerminal() {
+        Path fd = Path.of("/proc/self/fd/2");
+        if (Files.exists(Path.of("/proc/self/fd"))) {
+            try {
+                String target = Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false;
+            }
+        }
+        return System.console() != null;
+    }
+}
