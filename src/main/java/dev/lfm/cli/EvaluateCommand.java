@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code lfm evaluate}: RMSE and MAE of a saved model on a rating file and, with --ranking, top-N quality. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"RMSE and MAE of a saved model on every rating of a file (predictions clipped to the model's rating scale).",
-            "Users or items the model has never seen are predicted from what is known (μ plus the known bias).",
-            "--ranking adds precision@N, recall@N, NDCG@N, MAP@N (over the users with a relevant rating in the file:",
-            "rated >= --relevant) and catalog coverage of the top-N lists, which skip each user's items in --exclude."})
+        description = {"RMSE and MAE of a saved model on every rating of a file (predictions clipped to",
+            "the model's rating scale). Users or items the model has never seen are predicted",
+            "from what is known (μ plus the known bias). --ranking adds precision@N, recall@N,",
+            "NDCG@N and MAP@N over the users with a relevant rating in the file (rated >=",
+            "--relevant), and the catalog coverage of their top-N lists, which skip each",
+            "user's items in --exclude."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code lfm fold-in}: solves the users of a new rating file into a saved model, items fixed ({@link FoldIn}). */
 @Command(name = "fold-in", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fold new ratings into a saved model without retraining: each user's factors and bias are solved",
-            "exactly with the items fixed (the ALS row solve of the objective and regularization the model was trained",
-            "with). Users new to the model are added; known users are re-solved from the given ratings alone; ratings",
-            "of items the model does not know are counted and ignored. Ids are those of the original rating file."})
+        description = {"Fold new ratings into a saved model without retraining: each user's factors and",
+            "bias are solved exactly with the items fixed (the ALS row solve of the objective",
+            "and regularization the model was trained with). Users new to the model are added;",
+            "known users are re-solved from the given ratings alone; ratings of items the model",
+            "does not know are counted and ignored. Ids are those of the original rating file."})
 public final class FoldInCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -36,12 +36,13 @@ import picocli.CommandLine.Spec;
  * the lists come from {@link TopN}, the file from {@link RecommendationFiles}.
  */
 @Command(name = "recommend", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The top-N items for a user (--user) or for every user (--all-users, or the users of --users FILE,",
-            "written to --out as user,item,score,rank,rating[,title]), ranked by the unclipped score",
-            "μ + b_u + b_i + p_u·q_i (rating: the score clipped to the rating scale), excluding the items each user rated.",
-            "The ratings to exclude come from --data (normally the file the model was trained on); without it, from the",
-            "synthetic problem the model was trained on, regenerated from its provenance (--synthetic, --ratings,",
-            "--true-rank and --noise override what the provenance says)."})
+        description = {"The top-N items for one user (--user, a table) or for every user (--all-users) or",
+            "the users of --users FILE (a CSV to --out: user,item,score,rank,rating[,title]),",
+            "ranked by the unclipped score μ + b_u + b_i + p_u·q_i (rating: the score clipped",
+            "to the rating scale), excluding the items each user rated in --data (normally the",
+            "training file). Without --data: the ratings of the synthetic problem the model",
+            "was trained on, regenerated from its provenance (--synthetic, --ratings,",
+            "--true-rank and --noise override it)."})
 public final class RecommendCommand implements Callable<Integer> {
     private static final Pattern SYNTHETIC = Pattern.compile("synthetic (\\S+) \\(rank (\\d+), noise ([0-9.]+), seed "
             + "(-?\\d+)\\): (\\d+) users x (\\d+) items; (\\d+) train / (\\d+) validation / (\\d+) test ratings");
