@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             TuneCommand.class,
             EvaluateCommand.class,
             RecommendCommand.class,
+            FoldInCommand.class,
             GradcheckCommand.class,
             ExperimentCommand.class,
             VerifyCommand.class,

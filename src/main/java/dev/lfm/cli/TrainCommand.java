@@ -52,6 +52,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "MODEL", description = "Save the trained model to this file.")
     Path save;
 
+    @Option(names = "--init-model", paramLabel = "MODEL", description = "Warm start: continue from this saved model "
+            + "(same rank; without -k, its rank), rows matched by file id; new users and items start as usual.")
+    Path initModel;
+
     @Mixin
     OutputOptions output;
 
@@ -79,6 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = config();
         folds.check();
+        FactorModel init = initModel == null ? null : warmStart(config);
         try (Backend b = backend.open(device, err)) {
             Dataset ds = data.load(err);
             out.println("data: " + ds.description());
@@ -98,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
                             rec.trainRmse(), rec.validationRmse(), rec.testRmse(), rec.seconds());
                     out.flush();
                 }
-            }).train(b, ds.train(), ds.validation(), ds.test());
+            }).train(b, ds.train(), ds.validation(), ds.test(), init);
             EpochRecord best = r.best();
             TrainingConfig used = r.config();
             if (config.rank != used.rank || !Double.valueOf(config.lambda).equals(used.lambda)) {
@@ -114,16 +119,44 @@ public final class TrainCommand implements Callable<Integer> {
                     r.updatesPerSecond());
             FactorModel model = r.model();
             model.provenance.put("data", ds.description());
+            if (init != null) {
+                model.provenance.put("init_model", initModel + " (" + model.provenance.get("init_model") + ")");
+                out.printf("warm start from %s: %s users and %s items matched%n", initModel,
+                        model.provenance.get("init_users"), model.provenance.get("init_items"));
+            }
             output.checkWritable();
             if (save != null) {
                 ModelIO.save(model, save);
                 out.println("saved model to " + save);
             }
-            if (output.write(FoldsOptions.addTo(report(used, ds, r), cv))) {
+            if (output.write(withInit(FoldsOptions.addTo(report(used, ds, r), cv), model))) {
                 out.println("wrote report to " + output.report);
             }
         }
         return 0;
+    }
+
+    /** Loads --init-model; its rank is the run's unless -k says otherwise, which must then agree. */
+    private FactorModel warmStart(TrainingConfig config) {
+        FactorModel init = ModelIO.load(initModel);
+        if (training.model.rank == null) {
+            config.rank = init.rank;
+            config.validate();
+        } else if (init.rank != config.rank) {
+            throw new dev.lfm.LfmException("--init-model " + initModel + " has rank " + init.rank + ", -k asks for "
+                    + config.rank + ": a warm start keeps the rank");
+        }
+        return init;
+    }
+
+    /** The report with where a warm start began ({@code init_model}: the path; matched users and items). */
+    private Map<String, Object> withInit(Map<String, Object> report, FactorModel model) {
+        if (initModel != null) {
+            report.put("init_model", initModel.toString());
+            report.put("init_users", Integer.parseInt(model.provenance.get("init_users")));
+            report.put("init_items", Integer.parseInt(model.provenance.get("init_items")));
+        }
+        return report;
     }
 
     private static String fmt(double x) {

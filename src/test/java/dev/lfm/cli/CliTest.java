@@ -61,7 +61,7 @@ class CliTest {
         Run rec = lfm("recommend", "--model", model.toString(), "--synthetic", "small", "--user", "3", "--top", "4");
         assertThat(rec.code()).as(rec.err()).isZero();
         assertThat(rec.out()).contains("top 4 for user 3");
-        assertThat(rec.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+[0-9.]+"))).hasSize(4);
+        assertThat(rec.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+-?[0-9.]+\\s+[0-9.]+"))).hasSize(4);
     }
 
     @Test
@@ -83,7 +83,7 @@ class CliTest {
         assertThat(rec.code()).as(rec.err()).isZero();
         java.util.Set<String> rated = new java.util.HashSet<>();
         sb.toString().lines().filter(l -> l.startsWith("1,")).forEach(l -> rated.add(l.split(",")[1]));
-        java.util.List<String> items = rec.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+[0-9.]+"))
+        java.util.List<String> items = rec.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+-?[0-9.]+\\s+[0-9.]+"))
                 .map(l -> l.trim().split("\\s+")[1]).toList();
         assertThat(items).hasSize(20 - rated.size()).doesNotContainAnyElementsOf(rated);
         Run ev = lfm("evaluate", "--model", model.toString(), "--data", data.toString());

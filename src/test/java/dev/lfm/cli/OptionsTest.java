@@ -34,9 +34,9 @@ class OptionsTest {
 
     @Test
     void evaluateShowsAndTakesOnlyTheFlagsThatApply() {
-        assertThat(help("evaluate")).contains("--model", "--data", "--format", "--delimiter", "--duplicates")
+        assertThat(help("evaluate")).contains("--model", "--data", "--format", "--delimiter", "--duplicates", "--ranking")
                 .doesNotContain("--test-fraction", "--validation-fraction", "--synthetic", "--users", "--seed",
-                        "--rank");
+                        "--rank=", "-k,");
         CliTest.Run r = lfm("evaluate", "--model", "m.lfm", "--data", "r.csv", "--test-fraction", "7");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
