@@ -399,15 +399,20 @@ public final class TopN {
             if (!(s > heapScore[h])) {
                 return;
             }
-            // replace the root and sift down
+            siftDown(h, n, s, item);
+        }
+
+        /** Puts (s, item) at the root of the {@code count}-entry heap at h and sifts it down. */
+        private void siftDown(int h, int count, float s, int item) {
             int j = 0;
             while (true) {
                 int l = 2 * j + 1;
-                if (l >= n) {
+                if (l >= count) {
                     break;
                 }
                 int r = l + 1;
-                int w = r < n && worse(heapScore[h + r], heapItem[h + r], heapScore[h + l], heapItem[h + l]) ? r : l;
+                int w = r < count && worse(heapScore[h + r], heapItem[h + r], heapScore[h + l], heapItem[h + l])
+                        ? r : l;
                 if (!worse(heapScore[h + w], heapItem[h + w], s, item)) {
                     break;
                 }
@@ -426,26 +431,8 @@ public final class TopN {
                 // pop the worst (the root) into the last free slot
                 outItems[c - 1] = heapItem[h];
                 outScores[c - 1] = heapScore[h];
-                float s = heapScore[h + c - 1];
-                int item = heapItem[h + c - 1];
-                int j = 0;
-                while (true) {
-                    int l = 2 * j + 1;
-                    if (l >= c - 1) {
-                        break;
-                    }
-                    int r = l + 1;
-                    int w = r < c - 1 && worse(heapScore[h + r], heapItem[h + r], heapScore[h + l], heapItem[h + l])
-                            ? r : l;
-                    if (!worse(heapScore[h + w], heapItem[h + w], s, item)) {
-                        break;
-                    }
-                    heapScore[h + j] = heapScore[h + w];
-                    heapItem[h + j] = heapItem[h + w];
-                    j = w;
-                }
-                heapScore[h + j] = s;
-                heapItem[h + j] = item;
+                // the last entry moves to the root of the heap that is one shorter
+                siftDown(h, c - 1, heapScore[h + c - 1], heapItem[h + c - 1]);
             }
         }
     }
