@@ -12,6 +12,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -59,23 +60,24 @@ public final class Charts {
 
     /** Adds a plain line (no markers). */
     public static XYSeries line(XYChart c, String name, double[] x, double[] y, Color color) {
-        XYSeries s = c.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.NONE);
-        if (color != null) {
-            s.setLineColor(color);
-        }
-        return s;
+        return lineSeries(c, name, x, y, color, SeriesMarkers.NONE);
     }
 
     /** Adds a line with circle markers. */
     public static XYSeries lineWithMarkers(XYChart c, String name, double[] x, double[] y, Color color) {
+        XYSeries s = lineSeries(c, name, x, y, color, SeriesMarkers.CIRCLE);
+        if (color != null) {
+            s.setMarkerColor(color);
+        }
+        return s;
+    }
+
+    private static XYSeries lineSeries(XYChart c, String name, double[] x, double[] y, Color color, Marker marker) {
         XYSeries s = c.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarker(marker);
         if (color != null) {
             s.setLineColor(color);
-            s.setMarkerColor(color);
         }
         return s;
     }
