@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.*;
 import dev.lfm.LfmException;
 import dev.lfm.compute.BackendUnavailableException;
 import dev.lfm.compute.gpu.Accelerator;
+import dev.lfm.compute.gpu.DeviceBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -189,37 +190,27 @@ public final class CudaAccelerator implements Accelerator {
 
     // ------------------------------------------------------------ buffers
 
-    private final class CuBuffer implements Buffer {
+    private final class CuBuffer extends DeviceBuffer {
         final CUdeviceptr ptr;
-        final long bytes;
-        boolean released;
 
         CuBuffer(CUdeviceptr ptr, long bytes) {
+            super(bytes);
             this.ptr = ptr;
-            this.bytes = bytes;
         }
 
         @Override
-        public long bytes() {
-            return bytes;
-        }
-
-        @Override
-        public void close() {
-            if (!released) {
-                released = true;
-                if (!closed) {
-                    checked(cuCtxSetCurrent(context), "cuCtxSetCurrent");
-                }
-                cuMemFree(ptr);
-                buffers.remove(this);
+        protected void release() {
+            if (!closed) {
+                checked(cuCtxSetCurrent(context), "cuCtxSetCurrent");
             }
+            cuMemFree(ptr);
+            buffers.remove(this);
         }
     }
 
     /** The device pointer of a live buffer of this accelerator. */
     CUdeviceptr ptr(Buffer b) {
-        if (!(b instanceof CuBuffer c) || c.released || !buffers.contains(c)) {
+        if (!(b instanceof CuBuffer c) || c.released() || !buffers.contains(c)) {
             throw new IllegalArgumentException("not a live CUDA buffer of this accelerator");
         }
         return c.ptr;
@@ -250,45 +241,41 @@ public final class CudaAccelerator implements Accelerator {
 
     @Override
     public void upload(Buffer dst, long dstOffsetBytes, float[] src, int from, int count) {
-        if (count > 0) {
-            bind();
-            long bytes = (long) count * Sizeof.FLOAT;
-            checkRange(dst, dstOffsetBytes, bytes);
-            checked(cuMemcpyHtoD(ptr(dst).withByteOffset(dstOffsetBytes),
-                    Pointer.to(src).withByteOffset((long) from * Sizeof.FLOAT), bytes), "cuMemcpyHtoD");
-        }
+        copy(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.FLOAT);
     }
 
     @Override
     public void upload(Buffer dst, long dstOffsetBytes, int[] src, int from, int count) {
-        if (count > 0) {
-            bind();
-            long bytes = (long) count * Sizeof.INT;
-            checkRange(dst, dstOffsetBytes, bytes);
-            checked(cuMemcpyHtoD(ptr(dst).withByteOffset(dstOffsetBytes),
-                    Pointer.to(src).withByteOffset((long) from * Sizeof.INT), bytes), "cuMemcpyHtoD");
-        }
+        copy(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.INT);
     }
 
     @Override
     public void download(Buffer src, long srcOffsetBytes, float[] dst, int from, int count) {
-        if (count > 0) {
-            bind();
-            long bytes = (long) count * Sizeof.FLOAT;
-            checkRange(src, srcOffsetBytes, bytes);
-            checked(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Sizeof.FLOAT),
-                    ptr(src).withByteOffset(srcOffsetBytes), bytes), "cuMemcpyDtoH");
-        }
+        copy(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.FLOAT);
     }
 
     @Override
     public void download(Buffer src, long srcOffsetBytes, int[] dst, int from, int count) {
+        copy(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.INT);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code elementBytes} between {@code host[from]} and the buffer
+     * at {@code offsetBytes}: host to device when {@code toDevice}, else device to host.
+     */
+    private void copy(boolean toDevice, Buffer b, long offsetBytes, Pointer host, int from, int count,
+                      int elementBytes) {
         if (count > 0) {
             bind();
-            long bytes = (long) count * Sizeof.INT;
-            checkRange(src, srcOffsetBytes, bytes);
-            checked(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Sizeof.INT),
-                    ptr(src).withByteOffset(srcOffsetBytes), bytes), "cuMemcpyDtoH");
+            long bytes = (long) count * elementBytes;
+            checkRange(b, offsetBytes, bytes);
+            CUdeviceptr d = ptr(b).withByteOffset(offsetBytes);
+            Pointer h = host.withByteOffset((long) from * elementBytes);
+            if (toDevice) {
+                checked(cuMemcpyHtoD(d, h, bytes), "cuMemcpyHtoD");
+            } else {
+                checked(cuMemcpyDtoH(h, d, bytes), "cuMemcpyDtoH");
+            }
         }
     }
 

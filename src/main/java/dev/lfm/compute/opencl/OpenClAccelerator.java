@@ -4,6 +4,7 @@ import static org.jocl.CL.*;
 
 import dev.lfm.LfmException;
 import dev.lfm.compute.gpu.Accelerator;
+import dev.lfm.compute.gpu.DeviceBuffer;
 import dev.lfm.compute.gpu.KernelSources;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,33 +161,23 @@ public final class OpenClAccelerator implements Accelerator {
 
     // ------------------------------------------------------------ buffers
 
-    private final class ClBuffer implements Buffer {
+    private final class ClBuffer extends DeviceBuffer {
         final cl_mem mem;
-        final long bytes;
-        boolean released;
 
         ClBuffer(cl_mem mem, long bytes) {
+            super(bytes);
             this.mem = mem;
-            this.bytes = bytes;
         }
 
         @Override
-        public long bytes() {
-            return bytes;
-        }
-
-        @Override
-        public void close() {
-            if (!released) {
-                released = true;
-                clReleaseMemObject(mem);
-                buffers.remove(this);
-            }
+        protected void release() {
+            clReleaseMemObject(mem);
+            buffers.remove(this);
         }
     }
 
     private static cl_mem mem(Buffer b) {
-        if (!(b instanceof ClBuffer c) || c.released) {
+        if (!(b instanceof ClBuffer c) || c.released()) {
             throw new IllegalArgumentException("not a live OpenCL buffer of this accelerator");
         }
         return c.mem;
@@ -212,33 +203,38 @@ public final class OpenClAccelerator implements Accelerator {
 
     @Override
     public void upload(Buffer dst, long dstOffsetBytes, float[] src, int from, int count) {
-        if (count > 0) {
-            clEnqueueWriteBuffer(queue, mem(dst), CL_TRUE, dstOffsetBytes, (long) count * Sizeof.cl_float,
-                    Pointer.to(src).withByteOffset((long) from * Sizeof.cl_float), 0, null, null);
-        }
+        transfer(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.cl_float);
     }
 
     @Override
     public void upload(Buffer dst, long dstOffsetBytes, int[] src, int from, int count) {
-        if (count > 0) {
-            clEnqueueWriteBuffer(queue, mem(dst), CL_TRUE, dstOffsetBytes, (long) count * Sizeof.cl_int,
-                    Pointer.to(src).withByteOffset((long) from * Sizeof.cl_int), 0, null, null);
-        }
+        transfer(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.cl_int);
     }
 
     @Override
     public void download(Buffer src, long srcOffsetBytes, float[] dst, int from, int count) {
-        if (count > 0) {
-            clEnqueueReadBuffer(queue, mem(src), CL_TRUE, srcOffsetBytes, (long) count * Sizeof.cl_float,
-                    Pointer.to(dst).withByteOffset((long) from * Sizeof.cl_float), 0, null, null);
-        }
+        transfer(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.cl_float);
     }
 
     @Override
     public void download(Buffer src, long srcOffsetBytes, int[] dst, int from, int count) {
+        transfer(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.cl_int);
+    }
+
+    /**
+     * Blocking transfer of {@code count} elements of {@code elementBytes} between {@code host[from]}
+     * and the buffer at {@code offsetBytes}: a write when {@code toDevice}, else a read.
+     */
+    private void transfer(boolean toDevice, Buffer b, long offsetBytes, Pointer host, int from, int count,
+                          int elementBytes) {
         if (count > 0) {
-            clEnqueueReadBuffer(queue, mem(src), CL_TRUE, srcOffsetBytes, (long) count * Sizeof.cl_int,
-                    Pointer.to(dst).withByteOffset((long) from * Sizeof.cl_int), 0, null, null);
+            long bytes = (long) count * elementBytes;
+            Pointer h = host.withByteOffset((long) from * elementBytes);
+            if (toDevice) {
+                clEnqueueWriteBuffer(queue, mem(b), CL_TRUE, offsetBytes, bytes, h, 0, null, null);
+            } else {
+                clEnqueueReadBuffer(queue, mem(b), CL_TRUE, offsetBytes, bytes, h, 0, null, null);
+            }
         }
     }
 
