@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Kernel-by-kernel verification of a backend against the double-precision {@link Reference}
@@ -195,15 +196,10 @@ public final class BackendVerifier {
 
     /** Two ratings of one user; the epoch must equal the documented update in one of the two orders. */
     private static double sgdRuleError(Backend b) {
-        int k = 33;
         Ratings r = twoRatings();
-        FactorModel m = model(r, k, 3);
+        FactorModel m = model(r, 33, 3);
         Objective obj = new Objective(0.1, 0.05, Regularization.UNIFORM, true);
-        RatingSet set = b.upload(r);
-        b.setModel(m);
-        b.sgdEpoch(set, obj, 0.1f, 0.05f, 1);
-        FactorModel got = m.copy();
-        b.getModel(got);
+        FactorModel got = trained(b, r, m, set -> b.sgdEpoch(set, obj, 0.1f, 0.05f, 1));
         FactorModel a = m.copy();
         sgdHost(a, r, 0, obj, 0.1f, 0.05f);
         sgdHost(a, r, 1, obj, 0.1f, 0.05f);
@@ -218,17 +214,24 @@ public final class BackendVerifier {
      * equal {@link #adagradHost} in one of the four pairs of orders.
      */
     private static double adagradRuleError(Backend b) {
-        int k = 33;
         Ratings r = twoRatings();
-        FactorModel m = model(r, k, 4);
+        FactorModel m = model(r, 33, 4);
         Objective obj = new Objective(0.1, 0.05, Regularization.WEIGHTED, true);
+        FactorModel got = trained(b, r, m, set -> {
+            b.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 1);
+            b.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 2);
+        });
+        return adagradBestOfOrders(got, m, r, obj, 0.1f, 0.05f, r.userCounts(), r.itemCounts());
+    }
+
+    /** The model b holds after {@code epochs} on r from {@code m} (m itself is left as it is). */
+    private static FactorModel trained(Backend b, Ratings r, FactorModel m, Consumer<RatingSet> epochs) {
         RatingSet set = b.upload(r);
         b.setModel(m);
-        b.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 1);
-        b.sgdEpoch(set, obj, Optimizer.ADAGRAD, 0.1f, 0.05f, 2);
+        epochs.accept(set);
         FactorModel got = m.copy();
         b.getModel(got);
-        return adagradBestOfOrders(got, m, r, obj, 0.1f, 0.05f, r.userCounts(), r.itemCounts());
+        return got;
     }
 
     /** The smallest model error of {@code got} against two host AdaGrad epochs of r (2 ratings) over all 4 order pairs. */
