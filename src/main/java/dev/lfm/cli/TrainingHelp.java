@@ -43,6 +43,7 @@ final class TrainingHelp {
             {"lfm.regularization", d.regularization.name().toLowerCase(Locale.ROOT)},
             {"lfm.batchSize", d.batchSize == 0 ? "all" : num(d.batchSize)},
             {"lfm.optimizer", d.optimizer.label()},
+            {"lfm.optimizers", Optimizer.names()},
             {"lfm.lrBias", Double.isNaN(d.lrBias) ? "same as --lr" : num(d.lrBias)},
             {"lfm.momentum", num(d.momentum)},
             {"lfm.beta1", num(d.beta1)},

@@ -37,7 +37,7 @@ public final class TrainingOptions {
     @Option(names = "--batch-size", paramLabel = "1|B|all", description = "1 = SGD, b = mini-batch, all = full batch (default: ${lfm.batchSize})")
     public String batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd|momentum|nesterov|adam (default: ${lfm.optimizer})")
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "${lfm.optimizers} (default: ${lfm.optimizer}); adagrad: per-row step sizes for per-rating SGD")
     public String optimizer;
 
     /**
