@@ -60,7 +60,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--chart", paramLabel = "FILE", description = "Write a bar chart of updates/s (PNG).")
+    @Option(names = "--chart", paramLabel = "FILE", converter = OutputPath.class, description = "Write a bar chart of updates/s (PNG).")
     Path chart;
 
     picocli.CommandLine.Model.CommandSpec spec;
@@ -89,6 +89,9 @@ public final class CompareCommand implements Callable<Integer> {
             backends.forEach(Backends::provider); // unknown names fail before the data is loaded
         }
         output.checkWritable();
+        if (chart != null) {
+            OutputFiles.checkWritable(chart);
+        }
         Dataset ds = data.load(out);
         compare(ds, config, out);
         return 0;

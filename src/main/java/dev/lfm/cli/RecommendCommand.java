@@ -89,8 +89,10 @@ public final class RecommendCommand implements Callable<Integer> {
 
     private Ratings[] userRatings(FactorModel m) {
         if (data.data != null) {
+            synthetic.checkNotGiven("--data");
             return new Ratings[] {data.read(data.readOptions().withUnknownIds(UnknownIds.ADD), m.userIds, m.itemIds)};
         }
+        data.checkNoFileFlags("--data");
         String seed = m.provenance.get("seed");
         SyntheticRatings.Config c = synthetic.config(seed != null ? Long.parseLong(seed) : TrainingConfig.defaults().seed);
         spec.commandLine().getErr().println("regenerating synthetic ratings: " + c);
