@@ -19,7 +19,7 @@ public final class BackendFlags {
             + "then cpu; the default). verify and devices: a comma-separated list (default: all).")
     public String backend;
 
-    @Option(names = "--verbose", description = "Say why each backend auto skipped (CUDA, OpenCL not found).")
+    @Option(names = "--verbose", description = "Say why --backend auto skipped a backend (CUDA, OpenCL not found); verify and devices always say.")
     public boolean verbose;
 
     /** The one backend named, or "auto". */

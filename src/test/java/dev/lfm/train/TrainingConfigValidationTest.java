@@ -136,4 +136,13 @@ class TrainingConfigValidationTest {
                 .containsEntry("epsilon", 1e-4).containsEntry("epochs", 7).containsEntry("reg_bias", 0.125)
                 .containsEntry("reg", 0.375).containsEntry("seed", 9L).containsEntry("algorithm", "als");
     }
+
+    @Test
+    void algorithmNamesParse() {
+        assertThat(Algorithm.parse("SGD")).isEqualTo(Algorithm.GD);
+        assertThat(Algorithm.parse("mini-batch")).isEqualTo(Algorithm.GD);
+        assertThat(Algorithm.parse("als")).isEqualTo(Algorithm.ALS);
+        assertThatThrownBy(() -> Algorithm.parse("svd")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown algorithm 'svd' (sgd|als)");
+    }
 }
