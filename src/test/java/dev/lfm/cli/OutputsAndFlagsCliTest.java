@@ -120,6 +120,8 @@ class OutputsAndFlagsCliTest {
         assertThat(onlyLine(lfm(train("--algorithm", "als", "--lr", "0.1")))).isEqualTo("lfm: --lr does not apply to "
                 + "--algorithm als (ALS solves each row exactly: no learning rate, batches or optimizer)");
         assertThat(onlyLine(lfm(train("--algorithm", "als", "--lr-decay", "0.9")))).startsWith("lfm: --lr-decay does not apply");
+        assertThat(onlyLine(lfm("compare", "--synthetic", "small", "--algorithm", "als", "--batch-size", "64")))
+                .startsWith("lfm: --batch-size does not apply to --algorithm als");
         Path model = dir.resolve("m.lfm");
         ModelIO.save(ModelIOTest.fixtureModel(), model);
         assertThat(onlyLine(lfm("recommend", "--model", model.toString(), "--user", "7", "--data", data.toString(),

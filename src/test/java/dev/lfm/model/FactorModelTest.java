@@ -116,7 +116,8 @@ class FactorModelTest {
         assertThatThrownBy(() -> new FactorModel(2, 2, 0, true)).isInstanceOf(LfmException.class)
                 .hasMessage("rank must be >= 1 (got 0)");
         assertThatThrownBy(() -> new FactorModel(1 << 20, 10, 4096, true)).isInstanceOf(LfmException.class)
-                .hasMessageEndingWith("more than a Java array holds (2^31): lower --rank");
+                .hasMessage("rank 4096 x 1048576 rows needs 4294967296 floats per factor matrix, more than a Java array "
+                        + "holds (2^31): lower --rank");
         assertThatThrownBy(() -> new FactorModel(10, 1 << 20, 4096, true)).hasMessageContaining("lower --rank");
         // exactly the largest array a JVM gives: 2^31 - 9 floats is accepted by the shape check
         assertThat(new FactorModel(0, 0, 1, false).p).isEmpty();
@@ -186,5 +187,112 @@ class FactorModelTest {
         ModelIO.save(m, f);
         Files.write(f, new byte[70_000], StandardOpenOption.APPEND);
         assertThatThrownBy(() -> ModelIO.load(f)).hasMessage(f + ": corrupt lfm model file (unexpected bytes after the checksum)");
+    }
+
+    private byte[] bytes(FactorModel m) throws IOException {
+        Path f = dir.resolve("tmp-" + System.nanoTime() + ".lfm");
+        ModelIO.save(m, f);
+        byte[] b = Files.readAllBytes(f);
+        Files.delete(f);
+        return b;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(at, v);
+    }
+
+    private String loadError(byte[] b) throws IOException {
+        Path f = Files.write(dir.resolve("crafted.lfm"), b);
+        try {
+            ModelIO.load(f);
+            return "loaded";
+        } catch (LfmException e) {
+            return e.getMessage().substring(f.toString().length() + 2);
+        }
+    }
+
+    @Test
+    void aShapeLargerThanTheFileIsTruncatedBeforeAnythingIsAllocated() throws IOException {
+        byte[] b = bytes(ModelIOTest.fixtureModel()); // biases, 3 x 4 x 2
+        int size = b.length;
+        // rank 2 with biases: 4·(U·2 + I·2 + U + I) = 12·(U + I) bytes of parameters; just over the file's size
+        int sum = size / 12 + 1;
+        putInt(b, 12, sum - 5);
+        putInt(b, 16, 5);
+        assertThat(loadError(b)).isEqualTo("not a complete lfm model file (truncated: " + (sum - 5) + " x 5 x 2 needs more than "
+                + size + " bytes)");
+        // exactly as large as the file: not refused by this check (what follows fails on its own)
+        byte[] exact = java.util.Arrays.copyOf(b, 12 * (size / 12 + 1));
+        putInt(exact, 12, exact.length / 12 - 5);
+        assertThat(loadError(exact)).doesNotContain("needs more than");
+        // the largest shape a Java array holds passes the shape check (and is then truncated); one more is "bad shape"
+        byte[] big = bytes(ModelIOTest.fixtureModel());
+        putInt(big, 20, 1);
+        putInt(big, 12, Integer.MAX_VALUE - 8);
+        assertThat(loadError(big)).startsWith("not a complete lfm model file (truncated: 2147483639 x 4 x 1");
+        putInt(big, 12, Integer.MAX_VALUE - 7);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 2147483640 x 4 x 1)");
+        putInt(big, 12, 3);
+        putInt(big, 16, Integer.MAX_VALUE - 8);
+        assertThat(loadError(big)).startsWith("not a complete lfm model file (truncated: 3 x 2147483639 x 1");
+        putInt(big, 16, Integer.MAX_VALUE - 7);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 3 x 2147483640 x 1)");
+        putInt(big, 16, 4);
+        putInt(big, 20, 1 << 16);
+        assertThat(loadError(big)).startsWith("not a complete lfm model file (truncated: 3 x 4 x 65536");
+        putInt(big, 20, (1 << 16) + 1);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 3 x 4 x 65537)");
+        putInt(big, 20, 0);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 3 x 4 x 0)");
+        putInt(big, 20, 2);
+        putInt(big, 12, -1);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape -1 x 4 x 2)");
+        putInt(big, 12, 3);
+        putInt(big, 16, -1);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 3 x -1 x 2)");
+    }
+
+    @Test
+    void provenanceCountsAndStringLengthsAreBoundedByTheFileSize() throws IOException {
+        FactorModel m = ModelIOTest.fixtureModel();
+        m.userIds = IdMap.identity(3);
+        byte[] b = bytes(m);
+        int countAt = 36 + 4 + 4; // header, user id kind, item id kind
+        putInt(b, countAt, b.length / 8 + 1);
+        assertThat(loadError(b)).isEqualTo("corrupt lfm model file (bad provenance count " + (b.length / 8 + 1) + ")");
+        putInt(b, countAt, b.length / 8);
+        assertThat(loadError(b)).doesNotContain("bad provenance count");
+        putInt(b, countAt, -1);
+        assertThat(loadError(b)).isEqualTo("corrupt lfm model file (bad provenance count -1)");
+        byte[] s = bytes(m);
+        putInt(s, countAt + 4, s.length + 1);
+        assertThat(loadError(s)).isEqualTo("corrupt lfm model file (bad string length " + (s.length + 1) + ")");
+        putInt(s, countAt + 4, s.length);
+        assertThat(loadError(s)).isEqualTo("not a complete lfm model file (truncated)");
+        putInt(s, countAt + 4, -2);
+        assertThat(loadError(s)).isEqualTo("corrupt lfm model file (bad string length -2)");
+        assertThat(loadError(java.util.Arrays.copyOf(bytes(m), 30))).isEqualTo("not a complete lfm model file (truncated: 3 x 4 x 2 needs more than 30 bytes)");
+        assertThat(loadError(java.util.Arrays.copyOf(bytes(m), 18))).isEqualTo("not a complete lfm model file (truncated)");
+        Path dirAsModel = Files.createDirectory(dir.resolve("d.lfm"));
+        assertThatThrownBy(() -> ModelIO.load(dirAsModel)).hasMessage(dirAsModel + ": is a directory, not a model file");
+    }
+
+    @Test
+    void everyAlignmentOfStringsAgainstTheBufferRoundTrips() throws IOException {
+        // a provenance value near the 64 KiB buffer size, lengthened one byte at a time, moves every later field
+        // (lengths, floats, the checksum) across a buffer boundary at every offset
+        Path f = dir.resolve("a.lfm");
+        for (int extra = 0; extra < 12; extra++) {
+            FactorModel m = handModel(true);
+            m.provenance.put("k", "x".repeat(65_520 + extra));
+            m.provenance.put("second", "y".repeat(extra));
+            ModelIO.save(m, f);
+            FactorModel back = ModelIO.load(f);
+            assertThat(back.p).isEqualTo(m.p);
+            assertThat(back.itemBias).isEqualTo(m.itemBias);
+            assertThat(back.provenance).isEqualTo(m.provenance);
+            assertThat(back.mu).isEqualTo(3f);
+            assertThat(back.maxRating).isEqualTo(5f);
+        }
     }
 }

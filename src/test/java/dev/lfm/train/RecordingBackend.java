@@ -34,7 +34,8 @@ class RecordingBackend implements Backend {
         objectives.add(objective);
         return cpu.loss(train, objective);
     }
-    @Override public ErrorSums evaluate(RatingSet set) { return cpu.evaluate(set); }
+    int evaluations;
+    @Override public ErrorSums evaluate(RatingSet set) { evaluations++; return cpu.evaluate(set); }
     @Override public void sgdEpoch(RatingSet train, Objective objective, float lr, float lrBias, long seed) {
         calls.add("sgdEpoch");
         seeds.add(seed);

@@ -277,4 +277,76 @@ class TrainerScheduleTest {
         assertThat(r.updatesPerSecond()).isEqualTo(5);
         assertThat(new TrainingResult(null, List.of(), 0, false, 10, 0, "cpu", "x").updatesPerSecond()).isNaN();
     }
+
+    @Test
+    void evaluationPassesFollowTheSetsThatExistAndTheTrainFlag() {
+        TrainingConfig c = config();
+        c.epochs = 2;
+        RecordingBackend all = new RecordingBackend();
+        run(c, all);
+        assertThat(all.evaluations).as("train, validation, test per epoch").isEqualTo(6);
+        c.evaluateTrain = false;
+        RecordingBackend noTrain = new RecordingBackend();
+        run(c, noTrain);
+        assertThat(noTrain.evaluations).isEqualTo(4);
+        RecordingBackend noTest = new RecordingBackend();
+        try (noTest) {
+            new Trainer(c, null).train(noTest, DATA.train, DATA.validation, DATA.test.select(new int[0], 0));
+        }
+        assertThat(noTest.evaluations).as("an empty test set is not evaluated").isEqualTo(2);
+    }
+
+    @Test
+    void aRunThatNeverImprovesStopsAfterExactlyPatienceEpochsAndKeepsTheFirst() {
+        // biases off and a step far below float32 resolution: every epoch's validation RMSE is exactly the first's
+        TrainingConfig c = config();
+        c.biases = false;
+        c.lr = 1e-12;
+        c.patience = 2;
+        c.epochs = 10;
+        TrainingResult r = run(c, new RecordingBackend());
+        assertThat(r.history().get(1).validationRmse()).isEqualTo(r.history().get(0).validationRmse());
+        assertThat(r.bestEpoch()).isEqualTo(1);
+        assertThat(r.epochsRun()).isEqualTo(3);
+        assertThat(r.stoppedEarly()).isTrue();
+        c.epochs = 3;
+        TrainingResult last = run(c, new RecordingBackend());
+        assertThat(last.epochsRun()).isEqualTo(3);
+        assertThat(last.stoppedEarly()).as("patience ran out on the last epoch").isFalse();
+    }
+
+    @Test
+    void aBatchAsLargeAsTheDataIsFullBatchAndBatchesThatDivideItHaveNoEmptyTail() {
+        int[] first200 = new int[200];
+        for (int j = 0; j < 200; j++) {
+            first200[j] = j;
+        }
+        Ratings two = DATA.train.select(first200, 200);
+        TrainingConfig c = config();
+        c.epochs = 1;
+        c.batchSize = 200;
+        RecordingBackend whole = new RecordingBackend();
+        try (whole) {
+            new Trainer(c, null).train(whole, two, null, null);
+        }
+        assertThat(whole.calls).containsExactly("setModel", "gradientStep 0..200", "getModel");
+        c.batchSize = 50;
+        RecordingBackend quarters = new RecordingBackend();
+        try (quarters) {
+            new Trainer(c, null).train(quarters, two, null, null);
+        }
+        assertThat(quarters.calls).containsExactly("setModel", "shuffle", "gradientStep 0..50", "gradientStep 50..100",
+                "gradientStep 100..150", "gradientStep 150..200", "getModel");
+    }
+
+    @Test
+    void epochSecondsAreBoundedByTheWallClock() {
+        long t0 = System.nanoTime();
+        TrainingResult r = run(config(), new RecordingBackend());
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.trainSeconds()).isPositive().isLessThanOrEqualTo(wall);
+        double sum = r.history().stream().mapToDouble(EpochRecord::seconds).sum();
+        assertThat(sum).isCloseTo(r.trainSeconds(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.history()).allSatisfy(e -> assertThat(e.seconds()).isPositive().isLessThanOrEqualTo(wall));
+    }
 }
