@@ -103,6 +103,7 @@ public final class CompareCommand implements Callable<Integer> {
         c.seed = data.seed;
         c.validate();
         device.checkApplies(c);
+        training.checkApplies(c);
         if (warmup < 0 || warmup >= c.epochs) {
             throw new LfmException("--warmup must be >= 0 and below --epochs (got " + warmup + " of " + c.epochs + ")");
         }
