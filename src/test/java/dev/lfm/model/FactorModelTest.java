@@ -247,7 +247,11 @@ class FactorModelTest {
         putInt(big, 20, 2);
         putInt(big, 12, -1);
         assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape -1 x 4 x 2)");
+        putInt(big, 12, 1_200_000_000); // x rank 2 is past the largest array, though each side alone is not
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 1200000000 x 4 x 2)");
         putInt(big, 12, 3);
+        putInt(big, 16, 1_200_000_000);
+        assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 3 x 1200000000 x 2)");
         putInt(big, 16, -1);
         assertThat(loadError(big)).isEqualTo("corrupt lfm model file (bad shape 3 x -1 x 2)");
     }
@@ -284,7 +288,7 @@ class FactorModelTest {
         Path f = dir.resolve("a.lfm");
         for (int extra = 0; extra < 12; extra++) {
             FactorModel m = handModel(true);
-            m.provenance.put("k", "x".repeat(65_520 + extra));
+            m.provenance.put("k", "x".repeat(65_470 + extra));
             m.provenance.put("second", "y".repeat(extra));
             ModelIO.save(m, f);
             FactorModel back = ModelIO.load(f);
@@ -293,6 +297,22 @@ class FactorModelTest {
             assertThat(back.provenance).isEqualTo(m.provenance);
             assertThat(back.mu).isEqualTo(3f);
             assertThat(back.maxRating).isEqualTo(5f);
+        }
+    }
+
+    @Test
+    void modelsWithoutUsersOrItemsRoundTrip() throws IOException {
+        Path f = dir.resolve("empty.lfm");
+        for (int[] shape : new int[][] {{0, 4}, {3, 0}, {0, 0}}) {
+            FactorModel m = new FactorModel(shape[0], shape[1], 2, true);
+            m.mu = 2;
+            m.minRating = 1;
+            m.maxRating = 5;
+            ModelIO.save(m, f);
+            FactorModel back = ModelIO.load(f);
+            assertThat(back.numUsers).isEqualTo(shape[0]);
+            assertThat(back.numItems).isEqualTo(shape[1]);
+            assertThat(back.mu).isEqualTo(2f);
         }
     }
 }
