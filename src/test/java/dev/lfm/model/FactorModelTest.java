@@ -75,6 +75,11 @@ class FactorModelTest {
         assertThat(nonZero).isEqualTo(399 * 5);
         assertThat(Math.sqrt(sq / nonZero)).isBetween(0.19, 0.21);
         assertThat(m.userBias).containsOnly(0f);
+        double sqq = 0;
+        for (float x : m.q) {
+            sqq += x * x;
+        }
+        assertThat(Math.sqrt(sqq / (299 * 5))).isBetween(0.18, 0.22);
         FactorModel again = new FactorModel(400, 300, 5, true);
         again.initialize(3, 0.2, users, items);
         assertThat(again.p).isEqualTo(m.p);
@@ -92,6 +97,10 @@ class FactorModelTest {
         m.userIds = IdMap.identity(2);
         m.provenance.put("a", "b");
         FactorModel c = m.copy();
+        assertThat(c.p).containsExactly(1, 2, -1, 0.5f);
+        assertThat(c.q).containsExactly(0.5f, -1, 2, 2);
+        assertThat(c.userBias).containsExactly(0.5f, -1);
+        assertThat(c.itemBias).containsExactly(-0.25f, 2);
         c.p[0] = 99;
         c.userBias[0] = 99;
         c.itemBias[0] = 99;
