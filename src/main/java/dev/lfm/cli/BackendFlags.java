@@ -19,6 +19,9 @@ public final class BackendFlags {
             + "then cpu; the default). verify and devices: a comma-separated list (default: all).")
     public String backend;
 
+    @Option(names = "--verbose", description = "Say why --backend auto skipped a backend (CUDA, OpenCL not found); verify and devices always say.")
+    public boolean verbose;
+
     /** The one backend named, or "auto". */
     public String name() {
         return backend == null ? "auto" : backend.trim();
@@ -36,9 +39,14 @@ public final class BackendFlags {
         return Backends.providers().stream().filter(p -> names.contains(p.name())).toList();
     }
 
-    /** Opens the chosen backend; under auto each skipped backend is noted on {@code log}. */
+    /**
+     * Opens the chosen backend; under auto each skipped backend is noted on {@code log} with
+     * {@code --verbose} only (the backend used is printed by the command; an error stays alone on
+     * stderr).
+     */
     public Backend open(DeviceOptions device, PrintWriter log) {
-        return Backends.open(name(), device.options(name()), note -> log.println("note: " + note + "; falling back"));
+        return Backends.open(name(), device.options(name()),
+                verbose ? note -> log.println("note: " + note + "; falling back") : null);
     }
 
     /**
@@ -48,7 +56,7 @@ public final class BackendFlags {
     public Supplier<Backend> resolve(DeviceOptions device, PrintWriter log) {
         BackendOptions opts = device.options(name());
         String resolved;
-        try (Backend b = Backends.open(name(), opts, note -> log.println("note: " + note))) {
+        try (Backend b = Backends.open(name(), opts, verbose ? note -> log.println("note: " + note) : null)) {
             resolved = b.name();
             log.println("backend: " + b.name() + " (" + b.device() + ")");
         }

@@ -64,7 +64,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--chart", paramLabel = "FILE", description = "Write a bar chart of updates/s (PNG).")
+    @Option(names = "--chart", paramLabel = "FILE", converter = OutputPath.class, description = "Write a bar chart of updates/s (PNG).")
     Path chart;
 
     picocli.CommandLine.Model.CommandSpec spec;
@@ -93,6 +93,9 @@ public final class CompareCommand implements Callable<Integer> {
             backends.forEach(Backends::provider); // unknown names fail before the data is loaded
         }
         output.checkWritable();
+        if (chart != null) {
+            OutputFiles.checkWritable(chart);
+        }
         Dataset ds = data.load(out);
         compare(ds, config, out);
         return 0;
@@ -104,6 +107,7 @@ public final class CompareCommand implements Callable<Integer> {
         c.seed = data.seed;
         c.validate();
         device.checkApplies(c);
+        training.checkApplies(c);
         if (warmup < 0 || warmup >= c.epochs) {
             throw new LfmException("--warmup must be >= 0 and below --epochs (got " + warmup + " of " + c.epochs + ")");
         }

@@ -60,6 +60,15 @@ public final class DataOptions {
         if ((trainFile == null) != (testFile == null)) {
             throw new LfmException("--train and --test go together");
         }
+        if (trainFile != null && isStdin(trainFile) && isStdin(testFile)) {
+            throw new LfmException("--train - and --test - both name standard input, which can be read only once: "
+                    + "give at least one of them as a file");
+        }
+        if (isSynthetic()) {
+            file.checkNoFileFlags("--data or --train");
+        } else {
+            synthetic.checkNotGiven(file.data != null ? "--data" : "--train/--test");
+        }
         long t0 = System.nanoTime();
         Dataset ds;
         if (trainFile != null) {
@@ -76,6 +85,37 @@ public final class DataOptions {
         }
         log.printf("loaded %s in %.1f s%n", ds.description(), (System.nanoTime() - t0) / 1e9);
         return ds;
+    }
+
+    private static boolean isStdin(Path p) {
+        return p.toString().equals("-");
+    }
+
+    /**
+     * One-line errors when a split the command needs came out empty: no training ratings, no test
+     * ratings (when a test fraction or file was asked for), or no validation ratings (when
+     * {@code needValidation}, as early stopping does).
+     */
+    public void checkNotEmpty(Dataset ds, boolean needValidation) {
+        int n = ds.train().size() + (ds.validation() == null ? 0 : ds.validation().size())
+                + (ds.test() == null ? 0 : ds.test().size());
+        String source = trainFile != null ? trainFile.toString() : file.data != null ? file.data.toString() : "the data";
+        if (ds.train().size() == 0) {
+            throw new LfmException(source + ": the training split is empty: nothing to train on");
+        }
+        if (testFile != null && (ds.test() == null || ds.test().size() == 0)) {
+            throw new LfmException(testFile + ": the test split is empty: no ratings to test on");
+        }
+        if (testFile == null && testFraction > 0 && (ds.test() == null || ds.test().size() == 0)) {
+            throw new LfmException(String.format("%s: the test split is empty: %d ratings are too few for "
+                    + "--test-fraction %s (use more data, or --test-fraction 0 to train without a test)", source, n,
+                    testFraction));
+        }
+        if (needValidation && (ds.validation() == null || ds.validation().size() == 0)) {
+            throw new LfmException(String.format("%s: the validation split is empty: %d training ratings are too few "
+                    + "for --validation-fraction %s (early stopping needs it)", source, ds.train().size()
+                    + (ds.validation() == null ? 0 : ds.validation().size()), validationFraction));
+        }
     }
 
     private static Dataset dataset(String source, Split s) {

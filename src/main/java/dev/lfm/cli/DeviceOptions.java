@@ -24,11 +24,18 @@ public final class DeviceOptions {
 
     /** The options for opening {@code backend} (a name, or "auto"), with half storage as flagged. */
     public BackendOptions options(String backend) {
+        if (device != -1 && "cpu".equalsIgnoreCase(backend)) {
+            throw new LfmException("--device applies to --backend opencl or cuda only (the cpu backend uses --threads)");
+        }
         return options(backend, half());
     }
 
     /** The options with this storage; half on the CPU backend is a one-line error. */
     public BackendOptions options(String backend, boolean half) {
+        if (device < -1) {
+            throw new LfmException("--device must be an index from 'lfm devices' (0, 1, ...) or -1 for the first GPU "
+                    + "(got " + device + ")");
+        }
         if (threads < 0) {
             throw new LfmException("--threads must be >= 0 (got " + threads + ")");
         }

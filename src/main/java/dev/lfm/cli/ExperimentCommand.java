@@ -101,6 +101,13 @@ public final class ExperimentCommand implements Runnable {
             TrainingConfig c = training.applyTo(base());
             c.seed = data.seed;
             c.validate();
+            Path dir = outDir != null ? outDir : Path.of("out", name());
+            if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+                throw new dev.lfm.LfmException(dir + ": --out must be a directory (it is a file)");
+            }
+            for (String ext : new String[] {".png", ".csv", ".json"}) {
+                dev.lfm.io.OutputFiles.checkWritable(dir.resolve(name() + ext));
+            }
             var backends = backend.resolve(device, err);
             Dataset ds = data.load(err);
             err.println("data: " + ds.description());
@@ -110,7 +117,6 @@ public final class ExperimentCommand implements Runnable {
             });
             ExperimentContext ctx = new ExperimentContext(ds.train(), ds.validation(), ds.test(), backends, c, progress);
             ExperimentResult result = run(ctx);
-            Path dir = outDir != null ? outDir : Path.of("out", name());
             ExperimentOutputs.Files files = ExperimentOutputs.write(result, dir);
             out.println();
             out.print(result.summary().render(24));

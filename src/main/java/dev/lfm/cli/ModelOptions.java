@@ -33,7 +33,12 @@ public final class ModelOptions {
             }
             c.rank = v;
         });
-        given(reg, v -> c.lambda = v);
+        given(reg, v -> {
+            if (!(v >= 0) || v.isInfinite()) { // NaN in the config means "from the data": never from a flag
+                throw new dev.lfm.LfmException("--reg must be >= 0 (got " + v + ")");
+            }
+            c.lambda = v;
+        });
         given(regBias, v -> c.lambdaBias = v);
         return c;
     }

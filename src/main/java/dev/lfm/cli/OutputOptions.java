@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The JSON report flag (a picocli mixin) of the commands that write one (train, compare). */
 public final class OutputOptions {
-    @Option(names = "--report", paramLabel = "FILE",
+    @Option(names = "--report", paramLabel = "FILE", converter = OutputPath.class,
             description = "Write a JSON report (settings, results, timings) to this file.")
     public Path report;
 
@@ -16,6 +16,11 @@ public final class OutputOptions {
         if (report != null) {
             OutputFiles.checkWritable(report);
         }
+    }
+
+    /** The report as one output of an {@link OutputFiles#writeAll} batch. */
+    public OutputFiles.Output output(Object json) {
+        return Json.output(report, json);
     }
 
     /** Writes {@code json} to the report file, atomically; false when no report was asked for. */

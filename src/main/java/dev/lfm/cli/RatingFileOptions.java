@@ -32,6 +32,25 @@ public final class RatingFileOptions {
             description = "Policy for a repeated (user, item) pair: error|last|mean (default: ${DEFAULT-VALUE})")
     public String duplicates;
 
+    @Option(names = "--max-ids", paramLabel = "N",
+            description = "LIBMF (0-based index) ids: the largest id space a side, users or items (default: 2^26 = 67108864).")
+    public Integer maxIds;
+
+    /**
+     * A one-line error when a rating-file flag was given but no file is read (the synthetic
+     * problem): it would be ignored.
+     */
+    public void checkNoFileFlags(String fileFlags) {
+        String given = format != null && !format.trim().equalsIgnoreCase("auto") ? "--format"
+                : delimiter != null ? "--delimiter"
+                : duplicates != null && !duplicates.trim().equalsIgnoreCase("error") ? "--duplicates"
+                : maxIds != null ? "--max-ids" : null;
+        if (given != null) {
+            throw new LfmException(given + " applies only with a rating file (" + fileFlags + "); without one the "
+                    + "synthetic problem is used");
+        }
+    }
+
     /** The --data file, or a one-line error saying what it is needed for. */
     public Path required(String what) {
         if (data == null) {
@@ -59,6 +78,12 @@ public final class RatingFileOptions {
                 throw new LfmException("--delimiter applies to --format delimited only");
             }
             o = ReadOptions.of(RatingFormat.DELIMITED).withDelimiter(unescape(delimiter));
+        }
+        if (maxIds != null) {
+            if (maxIds < 1 || maxIds > ReadOptions.MAX_DENSE_IDS_LIMIT) {
+                throw new LfmException("--max-ids must be in 1.." + ReadOptions.MAX_DENSE_IDS_LIMIT + " (got " + maxIds + ")");
+            }
+            o = o.withMaxDenseIds(maxIds);
         }
         try {
             return o.withDuplicates(DuplicatePolicy.valueOf(duplicates.trim().toUpperCase(Locale.ROOT)));

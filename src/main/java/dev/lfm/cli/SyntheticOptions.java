@@ -30,6 +30,16 @@ public final class SyntheticOptions {
     @Option(names = "--noise", description = "Synthetic: noise standard deviation (overrides the preset).")
     public Double noise;
 
+    /** A one-line error when a synthetic flag was given but a rating file is read instead: it would be ignored. */
+    public void checkNotGiven(String why) {
+        String given = preset != null && !preset.trim().equalsIgnoreCase("default") ? "--synthetic"
+                : users != null ? "--users" : items != null ? "--items" : ratings != null ? "--ratings"
+                : trueRank != null ? "--true-rank" : noise != null ? "--noise" : null;
+        if (given != null) {
+            throw new LfmException(given + " applies to the synthetic problem only, not with " + why);
+        }
+    }
+
     /** The synthetic recipe these flags describe (preset, overridden field by field). */
     public SyntheticRatings.Config config(long seed) {
         SyntheticRatings.Preset p = null;

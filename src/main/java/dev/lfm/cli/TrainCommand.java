@@ -1,6 +1,7 @@
 package dev.lfm.cli;
 
 import dev.lfm.compute.Backend;
+import dev.lfm.io.OutputFiles;
 import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
 import dev.lfm.train.EpochRecord;
@@ -49,7 +50,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--save", paramLabel = "MODEL", description = "Save the trained model to this file.")
+    @Option(names = "--save", paramLabel = "MODEL", converter = OutputPath.class,
+            description = "Save the trained model to this file (its directory must exist).")
     Path save;
 
     @Option(names = "--init-model", paramLabel = "MODEL", description = "Warm start: continue from this saved model "
@@ -74,7 +76,34 @@ public final class TrainCommand implements Callable<Integer> {
         c.seed = data.seed;
         c.validate();
         device.checkApplies(c);
+        training.checkApplies(c);
+        tuning.checkApplies(c);
         return c;
+    }
+
+    /**
+     * Fails before any data is read when an output could not be written later: the model and the
+     * report must be two different writable files.
+     */
+    void checkOutputs() {
+        if (save != null && output.report != null && sameFile(save, output.report)) {
+            throw new dev.lfm.LfmException(save + ": --save and --report name the same file");
+        }
+        if (save != null) {
+            OutputFiles.check(save, false);
+        }
+        output.checkWritable();
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b) && java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -83,9 +112,11 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = config();
         folds.check();
+        checkOutputs();
         FactorModel init = initModel == null ? null : warmStart(config);
         try (Backend b = backend.open(device, err)) {
-            Dataset ds = data.load(err);
+            Dataset ds = data.load(out);
+            data.checkNotEmpty(ds, config.patience > 0 || data.validationFraction > 0);
             out.println("data: " + ds.description());
             out.printf("backend: %s (%s)%n", b.name(), b.device());
             out.printf("model: %s, k=%s, lr=%s, reg=%s (%s), reg-bias=%s, epochs=%d%n", config.describeAlgorithm(),
@@ -124,12 +155,19 @@ public final class TrainCommand implements Callable<Integer> {
                 out.printf("warm start from %s: %s users and %s items matched%n", initModel,
                         model.provenance.get("init_users"), model.provenance.get("init_items"));
             }
-            output.checkWritable();
+            // the model and the report are written both or neither (OutputFiles.writeAll)
+            List<OutputFiles.Output> outputs = new ArrayList<>();
             if (save != null) {
-                ModelIO.save(model, save);
+                outputs.add(ModelIO.output(model, save));
+            }
+            if (output.report != null) {
+                outputs.add(output.output(withInit(FoldsOptions.addTo(report(used, ds, r), cv), model)));
+            }
+            OutputFiles.writeAll(outputs);
+            if (save != null) {
                 out.println("saved model to " + save);
             }
-            if (output.write(withInit(FoldsOptions.addTo(report(used, ds, r), cv), model))) {
+            if (output.report != null) {
                 out.println("wrote report to " + output.report);
             }
         }

@@ -62,6 +62,16 @@ public final class TrainingOptions {
         return c;
     }
 
+    /** A one-line error for a flag given that ALS would ignore (it has no learning rate, batches or optimizer). */
+    public void checkApplies(TrainingConfig c) {
+        if (c.algorithm == Algorithm.ALS) {
+            String als = "--algorithm als (ALS solves each row exactly: no learning rate, batches or optimizer)";
+            TuningOptions.notFor(lr, "--lr", als);
+            TuningOptions.notFor(batchSize, "--batch-size", als);
+            TuningOptions.notFor(optimizer, "--optimizer", als);
+        }
+    }
+
     /** The defaults with the enum-valued flags given parsed in; a bad name is a one-line error. */
     private TrainingConfig parsed() {
         TrainingConfig p = TrainingConfig.defaults();

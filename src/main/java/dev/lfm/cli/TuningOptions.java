@@ -1,5 +1,8 @@
 package dev.lfm.cli;
 
+import dev.lfm.LfmException;
+import dev.lfm.compute.Optimizer;
+import dev.lfm.train.Algorithm;
 import dev.lfm.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
@@ -36,14 +39,56 @@ public final class TuningOptions {
 
     /** Sets on {@code c} every flag that was given; the rest keep {@code c}'s values (not validated). */
     public TrainingConfig applyTo(TrainingConfig c) {
+        // NaN is TrainingConfig's "use the default" for these two: given on the command line it is a mistake
+        notNaN(lrBias, "--lr-bias must be a number >= 0 (got NaN)");
+        notNaN(initScale, "--init-scale must be a positive number (got NaN)");
         ModelOptions.given(lrBias, v -> c.lrBias = v);
         ModelOptions.given(momentum, v -> c.momentum = v);
         ModelOptions.given(beta1, v -> c.beta1 = v);
         ModelOptions.given(beta2, v -> c.beta2 = v);
         ModelOptions.given(lrDecay, v -> c.lrDecay = v);
         c.biases &= !noBiases;
-        ModelOptions.given(patience, v -> c.patience = v);
+        ModelOptions.given(patience, v -> {
+            if (v < 0) { // the config's automatic patience is not a flag value
+                throw new dev.lfm.LfmException("--patience must be >= 0 (got " + v + ")");
+            }
+            c.patience = v;
+        });
         ModelOptions.given(initScale, v -> c.initScale = v);
         return c;
+    }
+
+    private static void notNaN(Double v, String message) {
+        if (v != null && v.isNaN()) {
+            throw new LfmException(message);
+        }
+    }
+
+    /**
+     * A one-line error for a flag given that the configured training would ignore: the gradient
+     * step's flags with ALS, momentum without momentum or nesterov, Adam's betas without Adam.
+     */
+    public void checkApplies(TrainingConfig c) {
+        if (c.algorithm == Algorithm.ALS) {
+            notFor(lrBias, "--lr-bias", "--algorithm als (ALS solves each row exactly: no learning rate)");
+            notFor(lrDecay, "--lr-decay", "--algorithm als (ALS solves each row exactly: no learning rate)");
+            notFor(momentum, "--momentum", "--algorithm als");
+            notFor(beta1, "--beta1", "--algorithm als");
+            notFor(beta2, "--beta2", "--algorithm als");
+            return;
+        }
+        if (c.optimizer != Optimizer.MOMENTUM && c.optimizer != Optimizer.NESTEROV) {
+            notFor(momentum, "--momentum", "--optimizer " + c.optimizer.label() + " (it is for momentum and nesterov)");
+        }
+        if (c.optimizer != Optimizer.ADAM) {
+            notFor(beta1, "--beta1", "--optimizer " + c.optimizer.label() + " (it is for adam)");
+            notFor(beta2, "--beta2", "--optimizer " + c.optimizer.label() + " (it is for adam)");
+        }
+    }
+
+    static void notFor(Object given, String flag, String what) {
+        if (given != null) {
+            throw new LfmException(flag + " does not apply to " + what);
+        }
     }
 }

@@ -574,7 +574,8 @@ public final class RatingsReader {
             if (dense) {
                 if (id >= maxDenseIds) {
                     throw error(what + " id " + id + " would make an id space of " + (id + 1) + " " + what
-                            + "s (LIBMF ids are 0-based indices), more than the limit of " + maxDenseIds);
+                            + "s (LIBMF ids are 0-based indices), more than the limit of " + maxDenseIds
+                            + " (if the ids are right, raise it with --max-ids)");
                 }
                 int idx = (int) id;
                 int max = user ? maxUser : maxItem;

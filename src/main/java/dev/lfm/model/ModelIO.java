@@ -70,11 +70,19 @@ public final class ModelIO {
      * directory.
      */
     public static void save(FactorModel m, Path file) {
-        OutputFiles.writeInto(file, out -> {
+        OutputFiles.writeAll(java.util.List.of(output(m, file)));
+    }
+
+    /**
+     * The model as one output of an {@link OutputFiles#writeAll} batch (a model and its report
+     * written both or neither); the directory must exist.
+     */
+    public static OutputFiles.Output output(FactorModel m, Path file) {
+        return new OutputFiles.Output(file, out -> {
             Writer w = new Writer(Channels.newChannel(out));
             write(m, w);
             w.finish();
-        });
+        }, false);
     }
 
     private static void write(FactorModel m, Writer w) throws IOException {
@@ -203,7 +211,37 @@ public final class ModelIO {
         if (!r.atEnd()) {
             throw corrupt(file, "unexpected bytes after the checksum");
         }
+        checkParameters(m, file);
         return m;
+    }
+
+    /**
+     * A model whose checksum is right can still be unusable (written by a diverged run of an older
+     * lfm, or by another tool): every parameter (μ, P, Q, biases) must be finite and the rating
+     * scale a finite range.
+     */
+    static void checkParameters(FactorModel m, Path file) {
+        if (!Float.isFinite(m.minRating) || !Float.isFinite(m.maxRating) || m.minRating > m.maxRating) {
+            throw corrupt(file, "bad rating scale [" + m.minRating + ", " + m.maxRating + "]");
+        }
+        if (!Float.isFinite(m.mu)) {
+            throw corrupt(file, "global mean μ = " + m.mu + ": the parameters must be finite (retrain the model)");
+        }
+        finite(m.p, m.rank, "P (user factors)", "user", file);
+        finite(m.q, m.rank, "Q (item factors)", "item", file);
+        if (m.biases) {
+            finite(m.userBias, 1, "user biases", "user", file);
+            finite(m.itemBias, 1, "item biases", "item", file);
+        }
+    }
+
+    private static void finite(float[] a, int width, String what, String row, Path file) {
+        for (int j = 0; j < a.length; j++) {
+            if (!Float.isFinite(a[j])) {
+                throw corrupt(file, what + " hold " + a[j] + " at " + row + " row " + j / width
+                        + ": the parameters must be finite (retrain the model)");
+            }
+        }
     }
 
     private static IdMap readIds(Reader r, int n, long size, Path file, String what) throws IOException {

@@ -47,6 +47,12 @@ public final class Json {
         return OutputFiles.writeString(target, toString(value));
     }
 
+    /** {@code value} as one output of an {@link OutputFiles#writeAll} batch (serialized now; directories created). */
+    public static OutputFiles.Output output(Path target, Object value) {
+        byte[] bytes = toString(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new OutputFiles.Output(target, out -> out.write(bytes), true);
+    }
+
     private static final class NonFiniteAsNull<T extends Number> extends JsonSerializer<T> {
         @Override
         public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {

@@ -2,7 +2,7 @@ package dev.lfm.train;
 
 import dev.lfm.LfmException;
 
-/** Training produced NaN or Inf; the message names the epoch and advises a smaller step. */
+/** Training diverged (NaN, Inf, or a thousandfold rise of the objective: {@link Divergence}); the message names the epoch and gives advice that fits the algorithm. */
 public final class DivergenceException extends LfmException {
     public DivergenceException(String message) {
         super(message);

@@ -23,7 +23,8 @@ import java.util.List;
  *   <li>per epoch: the algorithm's steps on the backend (SGD epoch; shuffled mini-batches with an
  *       optimizer; one full-batch step; or an ALS sweep users → items), with lr_e = lr·decay^(e−1);
  *   <li>then the objective L on train and RMSE on train/validation/test, all from the backend
- *       as scalars; NaN or Inf stops with {@link DivergenceException};
+ *       as scalars; NaN, Inf or a thousandfold rise over the initial objective stops with
+ *       {@link DivergenceException} ({@link Divergence} has the rule and the advice);
  *   <li>early stopping (patience &gt; 0) watches validation RMSE, never test, and the returned
  *       model is the best epoch's.
  * </ol>
@@ -80,6 +81,8 @@ public final class Trainer {
         backend.setModel(model);
 
         Objective obj = config.objective();
+        double initialObjective = backend.loss(trainSet, obj).value();
+        double divergedAbove = Divergence.threshold(initialObjective, train.size());
         List<EpochRecord> history = new ArrayList<>();
         FactorModel best = null;
         double bestVal = Double.POSITIVE_INFINITY;
@@ -107,11 +110,8 @@ public final class Trainer {
                     seconds, elapsed, lr);
             history.add(rec);
             listener.onEpoch(rec);
-            if (!Double.isFinite(loss.value()) || !Double.isFinite(trainRmse)) {
-                throw new DivergenceException(String.format(
-                        "training diverged at epoch %d (objective = %s): lower the learning rate (--lr %s now)%s",
-                        epoch, loss.value(), fmt(config.lr), config.algorithm == Algorithm.ALS
-                                ? " or raise --reg" : ", use --lr-decay, or try --optimizer adam"));
+            if (Divergence.diverged(loss.value(), trainRmse, divergedAbove)) {
+                throw new DivergenceException(Divergence.message(config, epoch, loss.value(), initialObjective, train));
             }
             if (config.patience > 0) {
                 if (valRmse < bestVal) {
@@ -191,10 +191,6 @@ public final class Trainer {
         why.append(" validation RMSE after ").append(probe).append(probe == 1 ? " epoch" : " epochs")
                 .append(" -> ").append(bestRank);
         return bestRank;
-    }
-
-    private static String fmt(double x) {
-        return String.format("%.3g", x);
     }
 
     private long runEpoch(Backend backend, RatingSet train, Objective obj, int epoch, float lr, float lrBias,

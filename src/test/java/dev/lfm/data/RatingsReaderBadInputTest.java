@@ -218,12 +218,12 @@ class RatingsReaderBadInputTest {
         Path f = write("typo.txt", "0 0 4\n100000000 2 3\n1 1 5\n");
         assertThatThrownBy(() -> RatingsReader.read(f)).isInstanceOf(DataFormatException.class)
                 .hasMessage(f + ":2: user id 100000000 would make an id space of 100000001 users (LIBMF ids are "
-                        + "0-based indices), more than the limit of 67108864");
+                        + "0-based indices), more than the limit of 67108864 (if the ids are right, raise it with --max-ids)");
         Path g = write("small.txt", "0 0 4\n1 9 3\n");
         ReadOptions tight = ReadOptions.of(RatingFormat.LIBMF).withMaxDenseIds(9);
         assertThatThrownBy(() -> RatingsReader.read(g, tight))
                 .hasMessage(g + ":2: item id 9 would make an id space of 10 items (LIBMF ids are 0-based indices), "
-                        + "more than the limit of 9");
+                        + "more than the limit of 9 (if the ids are right, raise it with --max-ids)");
         assertThat(RatingsReader.read(g, tight.withMaxDenseIds(10)).numItems()).isEqualTo(10);
         assertThatThrownBy(() -> ReadOptions.defaults().withMaxDenseIds(0)).isInstanceOf(LfmException.class);
     }
