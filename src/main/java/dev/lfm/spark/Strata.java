@@ -49,12 +49,9 @@ public final class Strata {
         return a;
     }
 
-    /** The seed of epoch {@code epoch} (the formula of {@code dev.lfm.train.Trainer}'s epoch seeds). */
+    /** The seed of epoch {@code epoch}: {@link dev.lfm.train.Trainer#mix}, the single-machine trainer's. */
     static long epochSeed(long seed, long epoch) {
-        long x = seed * 0x9E3779B97F4A7C15L + epoch;
-        x ^= x >>> 31;
-        x *= 0xBF58476D1CE4E5B9L;
-        return x ^ (x >>> 29);
+        return dev.lfm.train.Trainer.mix(seed, epoch);
     }
 
     /**

@@ -220,8 +220,11 @@ public final class Trainer {
         return n;
     }
 
-    /** A seed for (base, epoch) that does not collide across nearby seeds. */
-    static long mix(long seed, long salt) {
+    /**
+     * A seed for (base, epoch) that does not collide across nearby seeds: the seed of each epoch's
+     * order (DSGD on Spark uses the same one, so one block reproduces this trainer).
+     */
+    public static long mix(long seed, long salt) {
         long x = seed * 0x9E3779B97F4A7C15L + salt;
         x ^= x >>> 31;
         x *= 0xBF58476D1CE4E5B9L;
