@@ -85,12 +85,17 @@ public final class TrainCommand implements Callable<Integer> {
                     Double.isNaN(config.lambda) ? "auto" : fmt(config.lambda), config.regularization.name().toLowerCase(),
                     fmt(config.lambdaBias), config.epochs);
             if (!quiet) {
+                if (config.isPerRatingSgd() && config.evalEvery != 1) {
+                    out.println("objective, train_rmse: ~ = during the epoch (each rating's error before its update, "
+                            + "no extra pass), else exact; valid_rmse, test_rmse: exact (--eval-every 1: all exact)");
+                }
                 out.println("epoch   objective     train_rmse  valid_rmse  test_rmse   seconds");
             }
             TrainingResult r = new Trainer(config, rec -> {
                 if (!quiet) {
-                    out.printf("%5d  %12.6g  %10.5f  %10.5f  %10.5f  %7.2f%n", rec.epoch(), rec.objective(),
-                            rec.trainRmse(), rec.validationRmse(), rec.testRmse(), rec.seconds());
+                    out.printf("%5d %s%12.6g %s%10.5f  %10.5f  %10.5f  %7.2f%n", rec.epoch(), rec.trainExact() ? " " : "~",
+                            rec.objective(), rec.trainExact() ? " " : "~", rec.trainRmse(), rec.validationRmse(),
+                            rec.testRmse(), rec.seconds());
                     out.flush();
                 }
             }).train(b, ds.train(), ds.validation(), ds.test());
@@ -146,6 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
         EpochRecord best = r.best();
         m.put("objective", best.objective());
         m.put("train_rmse", best.trainRmse());
+        m.put("train_rmse_exact", best.trainExact());
         m.put("validation_rmse", best.validationRmse());
         m.put("test_rmse", best.testRmse());
         m.put("test_mae", best.testMae());
@@ -158,6 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
             x.put("epoch", e.epoch());
             x.put("objective", e.objective());
             x.put("train_rmse", e.trainRmse());
+            x.put("train_exact", e.trainExact());
             x.put("validation_rmse", e.validationRmse());
             x.put("test_rmse", e.testRmse());
             x.put("seconds", e.seconds());

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * the two users' independent dependency chains overlap in the core.
  *
  * <p>{@link Optimizer#ADAGRAD} walks the same order with {@link CpuKernels#adagradPair}
- * (vectorized over k, not register-resident: the per-row G must be read and written per rating).
+ * (p_u, G_u and H_u register-resident for a run as for SGD; G_i, H_i read and written per rating).
+ * The kernel is chosen per k ({@link CpuSgdKernels#choose}): a species and vector count that keep
+ * p_u in registers for 4 ≤ k ≤ 4·L, else a vectorized loop.
  */
 final class CpuSgd {
     private final Parallel parallel;
@@ -49,6 +51,7 @@ final class CpuSgd {
 
     /** Restarts the AdaGrad schedule (G = H = 1 for every row) for a new model; drops it if the shape changed. */
     void reset(FactorModel m) {
+        lastSse = Double.NaN;
         if (adaUsers != null && adaUsers.length == 2 * m.numUsers && adaItems.length == 2 * m.numItems) {
             Arrays.fill(adaUsers, 1f);
             Arrays.fill(adaItems, 1f);
@@ -77,7 +80,7 @@ final class CpuSgd {
         int grid = sgdGrid(threads);
         if (t.sgdPlan == null || t.sgdPlan.grid != grid) {
             // the within-block shuffle is fixed at the plan's creation (from the first epoch's seed)
-            t.sgdPlan = new SgdPlan(t.ratings, grid, seed);
+            t.sgdPlan = new SgdPlan(t.ratings, grid, seed, parallel);
         }
         SgdPlan plan = t.sgdPlan;
         float[] wu = t.userWeights(obj.regularization());
@@ -85,6 +88,8 @@ final class CpuSgd {
         float lambda = (float) obj.lambda();
         float lambdaB = (float) obj.lambdaBias();
         boolean biases = obj.biases() && m.biases;
+        final int kernel = CpuSgdKernels.choose(m.rank);
+        double[] sse = new double[threads];
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] diagonalOrder = Permutation.random(grid, rnd);
         int[] columnLabel = Permutation.random(grid, rnd);
@@ -93,14 +98,27 @@ final class CpuSgd {
             parallel.forThreads(Math.min(threads, grid), th -> {
                 for (int b = th; b < grid; b += threads) {
                     int cb = columnLabel[(b + r) % grid];
-                    block(m, plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
+                    sse[th] += block(kernel, m, plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                            gu, gi);
                 }
             });
         }
+        double total = 0;
+        for (double s : sse) {
+            total += s;
+        }
+        lastSse = total;
     }
 
-    /** One block's runs, two at a time; AdaGrad when {@code gu} (and {@code gi}) are given. */
-    private void block(FactorModel m, SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
+    /** Σe² of the last {@link #epoch}'s updates (pre-update residuals); NaN before the first. */
+    double lastSse() {
+        return lastSse;
+    }
+
+    private double lastSse = Double.NaN;
+
+    /** One block's runs, two at a time; AdaGrad when {@code gu} (and {@code gi}) are given; returns Σe². */
+    private double block(int kernel, FactorModel m, SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
                        float lambda, float lambdaB, boolean biases, float[] gu, float[] gi) {
         final int k = m.rank;
         final float[] p = m.p;
@@ -111,6 +129,7 @@ final class CpuSgd {
         final int[] runUser = plan.runUser;
         final int[] runStart = plan.runStart;
         float touched = 0f;
+        double sse = 0;
         final int[] items = plan.items;
         final float[] values = plan.values;
         for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run += 2) {
@@ -127,14 +146,15 @@ final class CpuSgd {
             int b = pair ? runStart[run + 1] : 0;
             int endB = pair ? runStart[run + 2] : 0;
             if (gu == null) {
-                CpuKernels.sgdPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                sse += CpuKernels.sgdPair(kernel, p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
                         runUser[run], runStart[run], runStart[run + 1], uB, b, endB);
             } else {
-                CpuKernels.adagradPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB,
+                sse += CpuKernels.adagradPair(kernel, p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB,
                         biases, gu, gi, runUser[run], runStart[run], runStart[run + 1], uB, b, endB);
             }
         }
         prefetchSink = touched;
+        return sse;
     }
 
     /** Keeps the prefetching loads of {@link #block} alive (never read). */
