@@ -59,23 +59,22 @@ def step(x, idx, v, sp, ada, ind):
         a(f"final FloatVector vEtaP{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(g{x}));")
         a(f"final FloatVector vEtaQ{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(gi[2 * i{x}]));")
         a(f"final float lwi{x} = lambda * wi{x};")
+        # one vector at a time (few live registers: C2 boxes the vectors when they run out)
         for j in range(v):
+            w = ".mul(tw)" if (j == v - 1 and v > 1) else ""
             a(f"final FloatVector dp{x}{j} = q{x}{j}.mul(e{x}).sub(p{x}{j}.mul(lwu{x}));")
             a(f"final FloatVector dq{x}{j} = p{x}{j}.mul(e{x}).sub(q{x}{j}.mul(lwi{x}));")
-        for j in range(v):
             a(f"dq{x}{j}.fma(vEtaQ{x}, q{x}{j}).intoArray(q, qo{x} + {off(j, v)});")
-        for j in range(v):
             a(f"p{x}{j} = dp{x}{j}.fma(vEtaP{x}, p{x}{j});")
+            if j == 0:
+                a(f"FloatVector np{x} = dp{x}0{w}.mul(dp{x}0);")
+                a(f"FloatVector nq{x} = dq{x}0{w}.mul(dq{x}0);")
+            else:
+                a(f"np{x} = dp{x}{j}{w}.fma(dp{x}{j}, np{x});")
+                a(f"nq{x} = dq{x}{j}{w}.fma(dq{x}{j}, nq{x});")
         # squared norms; the overlapping lanes of the last vector weighted out
-        def norm(d):
-            if v == 1:
-                return f"{d}{x}0.mul({d}{x}0)"
-            acc = f"{d}{x}{v - 1}.mul(tw).mul({d}{x}{v - 1})"
-            for j in range(v - 1):
-                acc = f"{d}{x}{j}.fma({d}{x}{j}, {acc})"
-            return acc
-        a(f"g{x} += {norm('dp')}.reduceLanes(VectorOperators.ADD) / k;")
-        a(f"gi[2 * i{x}] += {norm('dq')}.reduceLanes(VectorOperators.ADD) / k;")
+        a(f"g{x} += np{x}.reduceLanes(VectorOperators.ADD) / k;")
+        a(f"gi[2 * i{x}] += nq{x}.reduceLanes(VectorOperators.ADD) / k;")
         a("if (biases) {")
         a(f"    final float du{x} = e{x} - biasDecayU{x} * bu{x};")
         a(f"    final float di{x} = e{x} - lambdaB * wi{x} * bi{x};")
@@ -87,23 +86,34 @@ def step(x, idx, v, sp, ada, ind):
     return "\n".join(ind + s for s in o)
 
 
-def method(s, v, ada):
+def method(s, v, ada, single):
     sp = SPECIES[s][0]
-    name = ("adagrad" if ada else "sgd") + f"{s}{v}"
+    name = ("adagrad" if ada else "sgd") + f"{s}{v}" + ("Run" if single else "")
     extra = ", float[] gu, float[] gi" if ada else ""
+    users = "A" if single else "AB"
     out = []
     a = out.append
     rule = "AdaGrad" if ada else "SGD"
-    a(f"    /** {rule} over a pair of runs, p_u in {v} vector(s) of {sp} ({SPECIES[s][1]}); see the class comment. */")
-    a(f"    static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
-    a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
-    a(f"            int uA, int a, int endA, int uB, int b, int endB) {{")
+    if single:
+        a(f"    /** {rule} over one run (user uA, ratings [a, endA)), p_u in {v} vector(s) of {sp}. */")
+        a(f"    private static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
+        a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
+        a(f"            int uA, int a, int endA) {{")
+    else:
+        a(f"    /**")
+        a(f"     * {rule} over a pair of runs, p_u in {v} vector(s) of {sp} ({SPECIES[s][1]}); see the class")
+        a(f"     * comment. The interleaved part is here, the rest of the longer run in {{@link #{name}Run}}")
+        a(f"     * (one loop per method keeps them small enough for C1 and C2 to compile).")
+        a(f"     */")
+        a(f"    static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
+        a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
+        a(f"            int uA, int a, int endA, int uB, int b, int endB) {{")
     a(f"        final int l = {sp}.length();")
     a("        final int oL = k - l;")
     if v > 1:
         a(f"        final FloatVector tw = FloatVector.fromArray({sp}, TAIL_WEIGHTS, MAX_LANES - ({v} * l - k));")
     a("        float sse = 0f;")
-    for x in "AB":
+    for x in users:
         a(f"        final int po{x} = u{x} * k;")
         if ada:
             a(f"        final float lwu{x} = lambda * wu[u{x}];")
@@ -115,22 +125,21 @@ def method(s, v, ada):
         a(f"        float bu{x} = biases ? bu[u{x}] : 0f;")
         for j in range(v):
             a(f"        FloatVector p{x}{j} = FloatVector.fromArray({sp}, p, po{x} + {off(j, v)});")
-    a("        for (; a < endA && b < endB; a++, b++) {")
-    a("            {")
-    a(step("A", "a", v, sp, ada, "                "))
-    a("            }")
-    a("            {")
-    a(step("B", "b", v, sp, ada, "                "))
-    a("            }")
-    a("        }")
-    a("        for (; a < endA; a++) {")
-    a(step("A", "a", v, sp, ada, "            "))
-    a("        }")
-    a("        for (; b < endB; b++) {")
-    a(step("B", "b", v, sp, ada, "            "))
-    a("        }")
-    a("        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left")
-    for x in "BA":
+    if single:
+        a("        for (; a < endA; a++) {")
+        a(step("A", "a", v, sp, ada, "            "))
+        a("        }")
+    else:
+        a("        for (; a < endA && b < endB; a++, b++) {")
+        a("            {")
+        a(step("A", "a", v, sp, ada, "                "))
+        a("            }")
+        a("            {")
+        a(step("B", "b", v, sp, ada, "                "))
+        a("            }")
+        a("        }")
+        a("        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left")
+    for x in users[::-1]:
         for j in range(v):
             a(f"        p{x}{j}.intoArray(p, po{x} + {off(j, v)});")
         a("        if (biases) {")
@@ -141,6 +150,14 @@ def method(s, v, ada):
             a("        if (biases) {")
             a(f"            gu[2 * u{x} + 1] = h{x};")
             a("        }")
+    if not single:
+        args = "p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases" + (", gu, gi" if ada else "")
+        a("        if (a < endA) {")
+        a(f"            sse += {name}Run({args}, uA, a, endA);")
+        a("        }")
+        a("        if (b < endB) {")
+        a(f"            sse += {name}Run({args}, uB, b, endB);")
+        a("        }")
     a("        return sse;")
     a("    }")
     return "\n".join(out)
@@ -151,7 +168,8 @@ def main():
     body = []
     for ada in (False, True):
         for s, v in SHAPES:
-            body.append(method(s, v, ada))
+            body.append(method(s, v, ada, False))
+            body.append(method(s, v, ada, True))
     cases = lambda ada: "\n".join(
         f"            case {s}{v} -> {'adagrad' if ada else 'sgd'}{s}{v}(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases{', gu, gi' if ada else ''}, uA, a, endA, uB, b, endB);"
         for s, v in SHAPES)

@@ -140,7 +140,11 @@ final class CpuSgdKernels {
         };
     }
 
-    /** SGD over a pair of runs, p_u in 1 vector(s) of SF (the preferred species); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 1 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF1Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdF1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -197,6 +201,36 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SF. */
+    private static float sgdF1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -216,30 +250,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SF, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
@@ -247,7 +257,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 2 vector(s) of SF (the preferred species); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 2 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF2Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdF2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -315,6 +329,40 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SF. */
+    private static float sgdF2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -338,35 +386,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + oL);
-            final FloatVector qwB = qB1.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SF, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + 0);
         pA1.intoArray(p, poA + oL);
         if (biases) {
@@ -375,7 +394,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 3 vector(s) of SF (the preferred species); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 3 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF3Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdF3(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -451,6 +474,43 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF3Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF3Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 3 vector(s) of SF. */
+    private static float sgdF3Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -477,39 +537,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-            final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + oL);
-            final FloatVector qwB = qB2.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
-            qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SF, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-            pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + 0);
         pA1.intoArray(p, poA + 1 * l);
         pA2.intoArray(p, poA + oL);
@@ -519,7 +546,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 4 vector(s) of SF (the preferred species); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 4 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF4Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdF4(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -603,6 +634,46 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF4Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF4Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 4 vector(s) of SF. */
+    private static float sgdF4Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -632,43 +703,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-            final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
-            final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + oL);
-            final FloatVector qwB = qB3.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2))).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
-            qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + 2 * l);
-            qB3.mul(decayQB).add(pB3.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SF, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-            pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-            pB3 = qB3.fma(vleB, pB3.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + 0);
         pA1.intoArray(p, poA + 1 * l);
         pA2.intoArray(p, poA + 2 * l);
@@ -679,7 +713,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 1 vector(s) of SH (half the preferred width); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 1 vector(s) of SH (half the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdH1Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdH1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -736,6 +774,36 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdH1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdH1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SH. */
+    private static float sgdH1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SH.length();
+        final int oL = k - l;
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SH, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -755,30 +823,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SH, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
@@ -786,7 +830,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 2 vector(s) of SH (half the preferred width); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 2 vector(s) of SH (half the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdH2Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdH2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -854,6 +902,40 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdH2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdH2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SH. */
+    private static float sgdH2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SH.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SH, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SH, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -877,35 +959,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SH, q, qoB + oL);
-            final FloatVector qwB = qB1.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SH, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + 0);
         pA1.intoArray(p, poA + oL);
         if (biases) {
@@ -914,7 +967,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 1 vector(s) of SQ (a quarter of the preferred width); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 1 vector(s) of SQ (a quarter of the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdQ1Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdQ1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -971,6 +1028,36 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdQ1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdQ1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SQ. */
+    private static float sgdQ1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SQ.length();
+        final int oL = k - l;
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -990,30 +1077,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SQ, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
@@ -1021,7 +1084,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** SGD over a pair of runs, p_u in 2 vector(s) of SQ (a quarter of the preferred width); see the class comment. */
+    /**
+     * SGD over a pair of runs, p_u in 2 vector(s) of SQ (a quarter of the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdQ2Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float sgdQ2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -1089,6 +1156,40 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdQ2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdQ2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SQ. */
+    private static float sgdQ2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SQ.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SQ, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -1112,35 +1213,6 @@ final class CpuSgdKernels {
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SQ, q, qoB + oL);
-            final FloatVector qwB = qB1.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final float leB = lr * eB;
-            final float decayQB = 1f - lr * lambda * wiB;
-            qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-            qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + oL);
-            final FloatVector vleB = FloatVector.broadcast(SQ, leB);
-            pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-            pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-            if (biases) {
-                buB += lrBias * (eB - biasDecayUB * buB);
-                bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
         pA0.intoArray(p, poA + 0);
         pA1.intoArray(p, poA + oL);
         if (biases) {
@@ -1149,7 +1221,11 @@ final class CpuSgdKernels {
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 1 vector(s) of SF (the preferred species); see the class comment. */
+    /**
+     * AdaGrad over a pair of runs, p_u in 1 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradF1Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradF1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -1187,8 +1263,10 @@ final class CpuSgdKernels {
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                gA += dpA0.mul(dpA0).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA0.mul(dqA0).reduceLanes(VectorOperators.ADD) / k;
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1214,8 +1292,10 @@ final class CpuSgdKernels {
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                gB += dpB0.mul(dpB0).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB0.mul(dqB0).reduceLanes(VectorOperators.ADD) / k;
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1224,60 +1304,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            gA += dpA0.mul(dpA0).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA0.mul(dqA0).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            gB += dpB0.mul(dpB0).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB0.mul(dqB0).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -1297,10 +1323,74 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradF1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradF1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 2 vector(s) of SF (the preferred species); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SF. */
+    private static float adagradF1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 2 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradF2Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradF2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -1341,14 +1431,18 @@ final class CpuSgdKernels {
                 final float lwiA = lambda * wiA;
                 final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.fma(vEtaPA, pA0);
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
                 final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
                 final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                gA += dpA0.fma(dpA0, dpA1.mul(tw).mul(dpA1)).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA0.fma(dqA0, dqA1.mul(tw).mul(dqA1)).reduceLanes(VectorOperators.ADD) / k;
+                npA = dpA1.mul(tw).fma(dpA1, npA);
+                nqA = dqA1.mul(tw).fma(dqA1, nqA);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1374,14 +1468,18 @@ final class CpuSgdKernels {
                 final float lwiB = lambda * wiB;
                 final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.fma(vEtaPB, pB0);
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
                 final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
                 final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                gB += dpB0.fma(dpB0, dpB1.mul(tw).mul(dpB1)).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB0.fma(dqB0, dqB1.mul(tw).mul(dqB1)).reduceLanes(VectorOperators.ADD) / k;
+                npB = dpB1.mul(tw).fma(dpB1, npB);
+                nqB = dqB1.mul(tw).fma(dqB1, nqB);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1390,72 +1488,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            pA1 = dpA1.fma(vEtaPA, pA1);
-            gA += dpA0.fma(dpA0, dpA1.mul(tw).mul(dpA1)).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA0.fma(dqA0, dqA1.mul(tw).mul(dqA1)).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + oL);
-            final FloatVector qwB = qB1.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-            final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-            dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            pB1 = dpB1.fma(vEtaPB, pB1);
-            gB += dpB0.fma(dpB0, dpB1.mul(tw).mul(dpB1)).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB0.fma(dqB0, dqB1.mul(tw).mul(dqB1)).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -1477,10 +1509,85 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradF2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradF2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 3 vector(s) of SF (the preferred species); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SF. */
+    private static float adagradF2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA1.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
+            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
+            pA1 = dpA1.fma(vEtaPA, pA1);
+            npA = dpA1.mul(tw).fma(dpA1, npA);
+            nqA = dqA1.mul(tw).fma(dqA1, nqA);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 3 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradF3Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradF3(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -1524,18 +1631,24 @@ final class CpuSgdKernels {
                 final float lwiA = lambda * wiA;
                 final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.fma(vEtaPA, pA0);
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
                 final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
                 final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+                pA1 = dpA1.fma(vEtaPA, pA1);
+                npA = dpA1.fma(dpA1, npA);
+                nqA = dqA1.fma(dqA1, nqA);
                 final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
                 final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
                 dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                pA1 = dpA1.fma(vEtaPA, pA1);
                 pA2 = dpA2.fma(vEtaPA, pA2);
-                gA += dpA1.fma(dpA1, dpA0.fma(dpA0, dpA2.mul(tw).mul(dpA2))).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA1.fma(dqA1, dqA0.fma(dqA0, dqA2.mul(tw).mul(dqA2))).reduceLanes(VectorOperators.ADD) / k;
+                npA = dpA2.mul(tw).fma(dpA2, npA);
+                nqA = dqA2.mul(tw).fma(dqA2, nqA);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1562,18 +1675,24 @@ final class CpuSgdKernels {
                 final float lwiB = lambda * wiB;
                 final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.fma(vEtaPB, pB0);
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
                 final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
                 final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
+                pB1 = dpB1.fma(vEtaPB, pB1);
+                npB = dpB1.fma(dpB1, npB);
+                nqB = dqB1.fma(dqB1, nqB);
                 final FloatVector dpB2 = qB2.mul(eB).sub(pB2.mul(lwuB));
                 final FloatVector dqB2 = pB2.mul(eB).sub(qB2.mul(lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
                 dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                pB1 = dpB1.fma(vEtaPB, pB1);
                 pB2 = dpB2.fma(vEtaPB, pB2);
-                gB += dpB1.fma(dpB1, dpB0.fma(dpB0, dpB2.mul(tw).mul(dpB2))).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB1.fma(dqB1, dqB0.fma(dqB0, dqB2.mul(tw).mul(dqB2))).reduceLanes(VectorOperators.ADD) / k;
+                npB = dpB2.mul(tw).fma(dpB2, npB);
+                nqB = dqB2.mul(tw).fma(dqB2, nqB);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1582,82 +1701,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
-            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA2.mul(tw);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA)).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-            final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
-            final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-            dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            pA1 = dpA1.fma(vEtaPA, pA1);
-            pA2 = dpA2.fma(vEtaPA, pA2);
-            gA += dpA1.fma(dpA1, dpA0.fma(dpA0, dpA2.mul(tw).mul(dpA2))).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA1.fma(dqA1, dqA0.fma(dqA0, dqA2.mul(tw).mul(dqA2))).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-            final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + oL);
-            final FloatVector qwB = qB2.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-            final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-            final FloatVector dpB2 = qB2.mul(eB).sub(pB2.mul(lwuB));
-            final FloatVector dqB2 = pB2.mul(eB).sub(qB2.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-            dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
-            dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            pB1 = dpB1.fma(vEtaPB, pB1);
-            pB2 = dpB2.fma(vEtaPB, pB2);
-            gB += dpB1.fma(dpB1, dpB0.fma(dpB0, dpB2.mul(tw).mul(dpB2))).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB1.fma(dqB1, dqB0.fma(dqB0, dqB2.mul(tw).mul(dqB2))).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -1681,10 +1724,94 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradF3Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradF3Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 4 vector(s) of SF (the preferred species); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 3 vector(s) of SF. */
+    private static float adagradF3Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA2.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA)).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
+            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+            pA1 = dpA1.fma(vEtaPA, pA1);
+            npA = dpA1.fma(dpA1, npA);
+            nqA = dqA1.fma(dqA1, nqA);
+            final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
+            final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+            dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
+            pA2 = dpA2.fma(vEtaPA, pA2);
+            npA = dpA2.mul(tw).fma(dpA2, npA);
+            nqA = dqA2.mul(tw).fma(dqA2, nqA);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 4 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradF4Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradF4(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -1731,22 +1858,30 @@ final class CpuSgdKernels {
                 final float lwiA = lambda * wiA;
                 final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.fma(vEtaPA, pA0);
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
                 final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
                 final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+                pA1 = dpA1.fma(vEtaPA, pA1);
+                npA = dpA1.fma(dpA1, npA);
+                nqA = dqA1.fma(dqA1, nqA);
                 final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
                 final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+                dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
+                pA2 = dpA2.fma(vEtaPA, pA2);
+                npA = dpA2.fma(dpA2, npA);
+                nqA = dqA2.fma(dqA2, nqA);
                 final FloatVector dpA3 = qA3.mul(eA).sub(pA3.mul(lwuA));
                 final FloatVector dqA3 = pA3.mul(eA).sub(qA3.mul(lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-                dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
                 dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                pA1 = dpA1.fma(vEtaPA, pA1);
-                pA2 = dpA2.fma(vEtaPA, pA2);
                 pA3 = dpA3.fma(vEtaPA, pA3);
-                gA += dpA2.fma(dpA2, dpA1.fma(dpA1, dpA0.fma(dpA0, dpA3.mul(tw).mul(dpA3)))).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA2.fma(dqA2, dqA1.fma(dqA1, dqA0.fma(dqA0, dqA3.mul(tw).mul(dqA3)))).reduceLanes(VectorOperators.ADD) / k;
+                npA = dpA3.mul(tw).fma(dpA3, npA);
+                nqA = dqA3.mul(tw).fma(dqA3, nqA);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1774,22 +1909,30 @@ final class CpuSgdKernels {
                 final float lwiB = lambda * wiB;
                 final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.fma(vEtaPB, pB0);
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
                 final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
                 final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
+                pB1 = dpB1.fma(vEtaPB, pB1);
+                npB = dpB1.fma(dpB1, npB);
+                nqB = dqB1.fma(dqB1, nqB);
                 final FloatVector dpB2 = qB2.mul(eB).sub(pB2.mul(lwuB));
                 final FloatVector dqB2 = pB2.mul(eB).sub(qB2.mul(lwiB));
+                dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + 2 * l);
+                pB2 = dpB2.fma(vEtaPB, pB2);
+                npB = dpB2.fma(dpB2, npB);
+                nqB = dqB2.fma(dqB2, nqB);
                 final FloatVector dpB3 = qB3.mul(eB).sub(pB3.mul(lwuB));
                 final FloatVector dqB3 = pB3.mul(eB).sub(qB3.mul(lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
-                dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + 2 * l);
                 dqB3.fma(vEtaQB, qB3).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                pB1 = dpB1.fma(vEtaPB, pB1);
-                pB2 = dpB2.fma(vEtaPB, pB2);
                 pB3 = dpB3.fma(vEtaPB, pB3);
-                gB += dpB2.fma(dpB2, dpB1.fma(dpB1, dpB0.fma(dpB0, dpB3.mul(tw).mul(dpB3)))).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB2.fma(dqB2, dqB1.fma(dqB1, dqB0.fma(dqB0, dqB3.mul(tw).mul(dqB3)))).reduceLanes(VectorOperators.ADD) / k;
+                npB = dpB3.mul(tw).fma(dpB3, npB);
+                nqB = dqB3.mul(tw).fma(dqB3, nqB);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1798,92 +1941,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
-            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
-            final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA3.mul(tw);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-            final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
-            final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
-            final FloatVector dpA3 = qA3.mul(eA).sub(pA3.mul(lwuA));
-            final FloatVector dqA3 = pA3.mul(eA).sub(qA3.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-            dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
-            dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            pA1 = dpA1.fma(vEtaPA, pA1);
-            pA2 = dpA2.fma(vEtaPA, pA2);
-            pA3 = dpA3.fma(vEtaPA, pA3);
-            gA += dpA2.fma(dpA2, dpA1.fma(dpA1, dpA0.fma(dpA0, dpA3.mul(tw).mul(dpA3)))).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA2.fma(dqA2, dqA1.fma(dqA1, dqA0.fma(dqA0, dqA3.mul(tw).mul(dqA3)))).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-            final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
-            final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + oL);
-            final FloatVector qwB = qB3.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2))).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-            final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-            final FloatVector dpB2 = qB2.mul(eB).sub(pB2.mul(lwuB));
-            final FloatVector dqB2 = pB2.mul(eB).sub(qB2.mul(lwiB));
-            final FloatVector dpB3 = qB3.mul(eB).sub(pB3.mul(lwuB));
-            final FloatVector dqB3 = pB3.mul(eB).sub(qB3.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-            dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
-            dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + 2 * l);
-            dqB3.fma(vEtaQB, qB3).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            pB1 = dpB1.fma(vEtaPB, pB1);
-            pB2 = dpB2.fma(vEtaPB, pB2);
-            pB3 = dpB3.fma(vEtaPB, pB3);
-            gB += dpB2.fma(dpB2, dpB1.fma(dpB1, dpB0.fma(dpB0, dpB3.mul(tw).mul(dpB3)))).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB2.fma(dqB2, dqB1.fma(dqB1, dqB0.fma(dqB0, dqB3.mul(tw).mul(dqB3)))).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -1909,10 +1966,103 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradF4Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradF4Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 1 vector(s) of SH (half the preferred width); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 4 vector(s) of SF. */
+    private static float adagradF4Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA3.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
+            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+            pA1 = dpA1.fma(vEtaPA, pA1);
+            npA = dpA1.fma(dpA1, npA);
+            nqA = dqA1.fma(dqA1, nqA);
+            final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
+            final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+            dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
+            pA2 = dpA2.fma(vEtaPA, pA2);
+            npA = dpA2.fma(dpA2, npA);
+            nqA = dqA2.fma(dqA2, nqA);
+            final FloatVector dpA3 = qA3.mul(eA).sub(pA3.mul(lwuA));
+            final FloatVector dqA3 = pA3.mul(eA).sub(qA3.mul(lwiA));
+            dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
+            pA3 = dpA3.fma(vEtaPA, pA3);
+            npA = dpA3.mul(tw).fma(dpA3, npA);
+            nqA = dqA3.mul(tw).fma(dqA3, nqA);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 1 vector(s) of SH (half the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradH1Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradH1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -1950,8 +2100,10 @@ final class CpuSgdKernels {
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                gA += dpA0.mul(dpA0).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA0.mul(dqA0).reduceLanes(VectorOperators.ADD) / k;
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1977,8 +2129,10 @@ final class CpuSgdKernels {
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                gB += dpB0.mul(dpB0).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB0.mul(dqB0).reduceLanes(VectorOperators.ADD) / k;
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1987,60 +2141,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            gA += dpA0.mul(dpA0).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA0.mul(dqA0).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            gB += dpB0.mul(dpB0).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB0.mul(dqB0).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -2060,10 +2160,74 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradH1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradH1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 2 vector(s) of SH (half the preferred width); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SH. */
+    private static float adagradH1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SH.length();
+        final int oL = k - l;
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SH, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 2 vector(s) of SH (half the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradH2Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradH2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -2104,14 +2268,18 @@ final class CpuSgdKernels {
                 final float lwiA = lambda * wiA;
                 final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.fma(vEtaPA, pA0);
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
                 final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
                 final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                gA += dpA0.fma(dpA0, dpA1.mul(tw).mul(dpA1)).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA0.fma(dqA0, dqA1.mul(tw).mul(dqA1)).reduceLanes(VectorOperators.ADD) / k;
+                npA = dpA1.mul(tw).fma(dpA1, npA);
+                nqA = dqA1.mul(tw).fma(dqA1, nqA);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2137,14 +2305,18 @@ final class CpuSgdKernels {
                 final float lwiB = lambda * wiB;
                 final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.fma(vEtaPB, pB0);
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
                 final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
                 final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                gB += dpB0.fma(dpB0, dpB1.mul(tw).mul(dpB1)).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB0.fma(dqB0, dqB1.mul(tw).mul(dqB1)).reduceLanes(VectorOperators.ADD) / k;
+                npB = dpB1.mul(tw).fma(dpB1, npB);
+                nqB = dqB1.mul(tw).fma(dqB1, nqB);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2153,72 +2325,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + 0);
-            final FloatVector qA1 = FloatVector.fromArray(SH, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            pA1 = dpA1.fma(vEtaPA, pA1);
-            gA += dpA0.fma(dpA0, dpA1.mul(tw).mul(dpA1)).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA0.fma(dqA0, dqA1.mul(tw).mul(dqA1)).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SH, q, qoB + oL);
-            final FloatVector qwB = qB1.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-            final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-            dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            pB1 = dpB1.fma(vEtaPB, pB1);
-            gB += dpB0.fma(dpB0, dpB1.mul(tw).mul(dpB1)).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB0.fma(dqB0, dqB1.mul(tw).mul(dqB1)).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -2240,10 +2346,85 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradH2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradH2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 1 vector(s) of SQ (a quarter of the preferred width); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SH. */
+    private static float adagradH2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SH.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SH, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SH, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SH, q, qoA + oL);
+            final FloatVector qwA = qA1.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
+            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
+            pA1 = dpA1.fma(vEtaPA, pA1);
+            npA = dpA1.mul(tw).fma(dpA1, npA);
+            nqA = dqA1.mul(tw).fma(dqA1, nqA);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 1 vector(s) of SQ (a quarter of the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradQ1Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradQ1(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -2281,8 +2462,10 @@ final class CpuSgdKernels {
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                gA += dpA0.mul(dpA0).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA0.mul(dqA0).reduceLanes(VectorOperators.ADD) / k;
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2308,8 +2491,10 @@ final class CpuSgdKernels {
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                gB += dpB0.mul(dpB0).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB0.mul(dqB0).reduceLanes(VectorOperators.ADD) / k;
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2318,60 +2503,6 @@ final class CpuSgdKernels {
                     hB += duB * duB;
                     gi[2 * iB + 1] += diB * diB;
                 }
-            }
-        }
-        for (; a < endA; a++) {
-            final int iA = items[a];
-            final int qoA = iA * k;
-            final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
-            final float biA = biases ? bi[iA] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
-            sse += eA * eA;
-            final float wiA = wi[iA];
-            final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
-            final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            gA += dpA0.mul(dpA0).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA0.mul(dqA0).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duA = eA - biasDecayUA * buA;
-                final float diA = eA - lambdaB * wiA * biA;
-                buA += lrBias / (float) Math.sqrt(hA) * duA;
-                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
-                hA += duA * duA;
-                gi[2 * iA + 1] += diA * diA;
-            }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            gB += dpB0.mul(dpB0).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB0.mul(dqB0).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
@@ -2391,10 +2522,74 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uA + 1] = hA;
         }
+        if (a < endA) {
+            sse += adagradQ1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradQ1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
         return sse;
     }
 
-    /** AdaGrad over a pair of runs, p_u in 2 vector(s) of SQ (a quarter of the preferred width); see the class comment. */
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SQ. */
+    private static float adagradQ1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SQ.length();
+        final int oL = k - l;
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
+            final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
+            final float lwiA = lambda * wiA;
+            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
+            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            if (biases) {
+                final float duA = eA - biasDecayUA * buA;
+                final float diA = eA - lambdaB * wiA * biA;
+                buA += lrBias / (float) Math.sqrt(hA) * duA;
+                bi[iA] = biA + lrBias / (float) Math.sqrt(gi[2 * iA + 1]) * diA;
+                hA += duA * duA;
+                gi[2 * iA + 1] += diA * diA;
+            }
+        }
+        pA0.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        return sse;
+    }
+
+    /**
+     * AdaGrad over a pair of runs, p_u in 2 vector(s) of SQ (a quarter of the preferred width); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #adagradQ2Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
     static float adagradQ2(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA, int uB, int b, int endB) {
@@ -2435,14 +2630,18 @@ final class CpuSgdKernels {
                 final float lwiA = lambda * wiA;
                 final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
                 final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.fma(vEtaPA, pA0);
+                FloatVector npA = dpA0.mul(dpA0);
+                FloatVector nqA = dqA0.mul(dqA0);
                 final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
                 final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                gA += dpA0.fma(dpA0, dpA1.mul(tw).mul(dpA1)).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += dqA0.fma(dqA0, dqA1.mul(tw).mul(dqA1)).reduceLanes(VectorOperators.ADD) / k;
+                npA = dpA1.mul(tw).fma(dpA1, npA);
+                nqA = dqA1.mul(tw).fma(dqA1, nqA);
+                gA += npA.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2468,14 +2667,18 @@ final class CpuSgdKernels {
                 final float lwiB = lambda * wiB;
                 final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
                 final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.fma(vEtaPB, pB0);
+                FloatVector npB = dpB0.mul(dpB0);
+                FloatVector nqB = dqB0.mul(dqB0);
                 final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
                 final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                gB += dpB0.fma(dpB0, dpB1.mul(tw).mul(dpB1)).reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += dqB0.fma(dqB0, dqB1.mul(tw).mul(dqB1)).reduceLanes(VectorOperators.ADD) / k;
+                npB = dpB1.mul(tw).fma(dpB1, npB);
+                nqB = dqB1.mul(tw).fma(dqB1, nqB);
+                gB += npB.reduceLanes(VectorOperators.ADD) / k;
+                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2486,6 +2689,50 @@ final class CpuSgdKernels {
                 }
             }
         }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        gu[2 * uB] = gB;
+        if (biases) {
+            gu[2 * uB + 1] = hB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        gu[2 * uA] = gA;
+        if (biases) {
+            gu[2 * uA + 1] = hA;
+        }
+        if (a < endA) {
+            sse += adagradQ2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += adagradQ2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SQ. */
+    private static float adagradQ2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
+            int uA, int a, int endA) {
+        final int l = SQ.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float lwuA = lambda * wu[uA];
+        float gA = gu[2 * uA];
+        float hA = gu[2 * uA + 1];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SQ, p, poA + oL);
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -2502,14 +2749,18 @@ final class CpuSgdKernels {
             final float lwiA = lambda * wiA;
             final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
             final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.fma(vEtaPA, pA0);
+            FloatVector npA = dpA0.mul(dpA0);
+            FloatVector nqA = dqA0.mul(dqA0);
             final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
             final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
             dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
             pA1 = dpA1.fma(vEtaPA, pA1);
-            gA += dpA0.fma(dpA0, dpA1.mul(tw).mul(dpA1)).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += dqA0.fma(dqA0, dqA1.mul(tw).mul(dqA1)).reduceLanes(VectorOperators.ADD) / k;
+            npA = dpA1.mul(tw).fma(dpA1, npA);
+            nqA = dqA1.mul(tw).fma(dqA1, nqA);
+            gA += npA.reduceLanes(VectorOperators.ADD) / k;
+            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2518,49 +2769,6 @@ final class CpuSgdKernels {
                 hA += duA * duA;
                 gi[2 * iA + 1] += diA * diA;
             }
-        }
-        for (; b < endB; b++) {
-            final int iB = items[b];
-            final int qoB = iB * k;
-            final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + 0);
-            final FloatVector qB1 = FloatVector.fromArray(SQ, q, qoB + oL);
-            final FloatVector qwB = qB1.mul(tw);
-            final float biB = biases ? bi[iB] : 0f;
-            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
-            sse += eB * eB;
-            final float wiB = wi[iB];
-            final FloatVector vEtaPB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gB));
-            final FloatVector vEtaQB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iB]));
-            final float lwiB = lambda * wiB;
-            final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-            final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
-            final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-            final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
-            dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-            dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-            pB0 = dpB0.fma(vEtaPB, pB0);
-            pB1 = dpB1.fma(vEtaPB, pB1);
-            gB += dpB0.fma(dpB0, dpB1.mul(tw).mul(dpB1)).reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iB] += dqB0.fma(dqB0, dqB1.mul(tw).mul(dqB1)).reduceLanes(VectorOperators.ADD) / k;
-            if (biases) {
-                final float duB = eB - biasDecayUB * buB;
-                final float diB = eB - lambdaB * wiB * biB;
-                buB += lrBias / (float) Math.sqrt(hB) * duB;
-                bi[iB] = biB + lrBias / (float) Math.sqrt(gi[2 * iB + 1]) * diB;
-                hB += duB * duB;
-                gi[2 * iB + 1] += diB * diB;
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
-        gu[2 * uB] = gB;
-        if (biases) {
-            gu[2 * uB + 1] = hB;
         }
         pA0.intoArray(p, poA + 0);
         pA1.intoArray(p, poA + oL);
