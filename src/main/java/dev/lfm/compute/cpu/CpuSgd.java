@@ -157,6 +157,84 @@ final class CpuSgd {
         return sse;
     }
 
+    /** (kernel, rule) pairs already compiled in this JVM by {@link #warmUp}. */
+    private static final java.util.Set<String> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Runs the SGD and AdaGrad kernels of rank k on a private toy problem until C2 has compiled
+     * them (rounds of updates until a round's time settles, at most about a second), once per JVM
+     * and rank family, on the backend's threads (SGD and AdaGrad side by side). Until then the
+     * Vector API runs unintrinsified, tens of times slower, which would make the first epochs (all
+     * of a small problem's) slow and comparisons with other backends wrong. Off with
+     * {@code -Dlfm.cpu.warmup=false}.
+     */
+    void warmUp(int k) {
+        if ("false".equals(System.getProperty("lfm.cpu.warmup"))) {
+            return;
+        }
+        int kernel = CpuSgdKernels.choose(k);
+        String key = kernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + kernel;
+        if (!WARM.add(key)) {
+            return;
+        }
+        parallel.forThreads(Math.min(2, parallel.threads()), th -> {
+            if (parallel.threads() == 1) {
+                warmRule(kernel, k, false);
+                warmRule(kernel, k, true);
+            } else {
+                warmRule(kernel, k, th == 1);
+            }
+        });
+    }
+
+    private static void warmRule(int kernel, int k, boolean ada) {
+        final int users = 2;
+        final int items = 64;
+        final int runA = 64;
+        final int runB = 40;
+        float[] p = new float[users * k];
+        float[] q = new float[items * k];
+        java.util.Arrays.fill(p, 0.1f);
+        java.util.Arrays.fill(q, 0.1f);
+        float[] bu = new float[users];
+        float[] bi = new float[items];
+        float[] wu = {1f, 1f};
+        float[] wi = new float[items];
+        java.util.Arrays.fill(wi, 1f);
+        float[] gu = new float[2 * users];
+        float[] gi = new float[2 * items];
+        java.util.Arrays.fill(gu, 1f);
+        java.util.Arrays.fill(gi, 1f);
+        int[] itemsOf = new int[runA + runB];
+        float[] values = new float[runA + runB];
+        for (int j = 0; j < itemsOf.length; j++) {
+            itemsOf[j] = j % items;
+            values[j] = 3f + (j % 5) * 0.25f;
+        }
+        long deadline = System.nanoTime() + 1_500_000_000L;
+        double best = Double.POSITIVE_INFINITY;
+        int settled = 0;
+        float sink = 0f;
+        for (int round = 0; round < 400 && System.nanoTime() < deadline && settled < 3; round++) {
+            long t0 = System.nanoTime();
+            for (int rep = 0; rep < 100; rep++) {
+                // lr 0: the toy model stays put (no overflow however long this runs)
+                sink += ada
+                        ? CpuKernels.adagradPair(kernel, p, q, k, itemsOf, values, 3f, bu, bi, wu, wi, 0f, 0f, 0.05f,
+                                0.01f, rep % 2 == 0, gu, gi, 0, 0, runA, 1, runA, runA + runB)
+                        : CpuKernels.sgdPair(kernel, p, q, k, itemsOf, values, 3f, bu, bi, wu, wi, 0f, 0f, 0.05f,
+                                0.01f, rep % 2 == 0, 0, 0, runA, 1, runA, runA + runB);
+            }
+            double t = System.nanoTime() - t0;
+            settled = round > 20 && t < 1.3 * best ? settled + 1 : 0;
+            best = Math.min(best, t);
+        }
+        warmSink = sink;
+    }
+
+    @SuppressWarnings("unused")
+    private static volatile float warmSink;
+
     /** Keeps the prefetching loads of {@link #block} alive (never read). */
     @SuppressWarnings("unused")
     private volatile float prefetchSink;
