@@ -63,9 +63,13 @@ libmf_time() { # k iterations -> seconds
   local t0 t1; t0=$(now); "$mf" --quiet -k "$1" -t "$2" -s "$threads" "$data" "$work/model.txt" >/dev/null; t1=$(now)
   echo "$t1 - $t0" | bc -l
 }
-lfm_epoch() { # k -> median epoch seconds over epochs 2..E
-  "$lfm" train "${common[@]}" -k "$1" --epochs "$epochs" --optimizer sgd --no-biases 2>/dev/null \
-    | awk '/^ +[0-9]+ /{ if ($1 > 1) print $NF }' | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+lfm_epoch() { # k -> median epoch seconds over epochs 2..E (from the JSON report: full precision)
+  rm -f "$work/lfm-report.json"
+  "$lfm" train "${common[@]}" -k "$1" --epochs "$epochs" --optimizer sgd --no-biases -q \
+    --report "$work/lfm-report.json" >/dev/null 2>&1
+  python3 -c 'import json, statistics, sys
+h = json.load(open(sys.argv[1]))["history"]
+print(statistics.median(e["seconds"] for e in h[1:]))' "$work/lfm-report.json"
 }
 mups() { echo "$ratings / $1 / 1000000" | awk '{printf "%.1f", $1 / $3 / $5}'; }
 
