@@ -162,7 +162,7 @@ final class CpuSgd {
 
     /**
      * Runs the SGD and AdaGrad kernels of rank k on a private toy problem until C2 has compiled
-     * them (rounds of updates until a round's time settles, at most about a second), once per JVM
+     * them (rounds of updates until one is 10x faster than the slowest, at most about a second), once per JVM
      * and rank family, on the backend's threads (SGD and AdaGrad side by side). Until then the
      * Vector API runs unintrinsified, tens of times slower, which would make the first epochs (all
      * of a small problem's) slow and comparisons with other backends wrong. Off with
@@ -211,11 +211,14 @@ final class CpuSgd {
             itemsOf[j] = j % items;
             values[j] = 3f + (j % 5) * 0.25f;
         }
-        long deadline = System.nanoTime() + 1_500_000_000L;
+        // until a round runs 10x faster than the slowest (C2 has replaced the interpreter and C1:
+        // steady C1 times alone would look settled) and three more rounds confirm it, at most ~1 s
+        long deadline = System.nanoTime() + 1_000_000_000L;
         double best = Double.POSITIVE_INFINITY;
+        double worst = 0;
         int settled = 0;
         float sink = 0f;
-        for (int round = 0; round < 400 && System.nanoTime() < deadline && settled < 3; round++) {
+        for (int round = 0; System.nanoTime() < deadline && settled < 3; round++) {
             long t0 = System.nanoTime();
             for (int rep = 0; rep < 100; rep++) {
                 // lr 0: the toy model stays put (no overflow however long this runs)
@@ -226,8 +229,9 @@ final class CpuSgd {
                                 0.01f, rep % 2 == 0, 0, 0, runA, 1, runA, runA + runB);
             }
             double t = System.nanoTime() - t0;
-            settled = round > 20 && t < 1.3 * best ? settled + 1 : 0;
+            worst = Math.max(worst, t);
             best = Math.min(best, t);
+            settled = t < 0.1 * worst && t < 1.3 * best ? settled + 1 : 0;
         }
         warmSink = sink;
     }
