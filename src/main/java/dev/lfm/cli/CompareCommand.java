@@ -35,13 +35,15 @@ import picocli.CommandLine.Spec;
  * {@code lfm compare}: the same training (data, seed, hyper-parameters, epochs) on each
  * available backend, then one table: seconds per epoch, updates/s, effective GB/s (traffic model
  * in {@link Comparison}), speedup against the CPU backend of the same run, final test RMSE and its
- * difference from the CPU's. The first {@code --warmup} epochs are trained but not timed. With
+ * difference from the CPU's. The first {@code --warmup} epochs are trained but not timed (default
+ * auto: per backend, until its epoch times settle, {@link Comparison#settledWarmup}). With
  * {@code --factor-storage half} each GPU backend is trained twice, with float and with fp16 P and Q,
  * so the RMSE cost of half storage sits beside its speed.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the same problem on each backend and compare speed and accuracy.",
-            "The first --warmup epochs are trained but excluded from the timing. Effective GB/s uses "
+            "The first --warmup epochs are trained but excluded from the timing (auto: per backend, until its epoch "
+                    + "times settle; the table says how many). Effective GB/s uses "
                     + "bytes/update = 4*k*b + 12 (p_u and q_i read and written, b = 4 bytes as float32 or 2 as fp16, "
                     + "one 12-byte rating record)."})
 public final class CompareCommand implements Callable<Integer> {
@@ -58,7 +60,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Leading epochs excluded from the timing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "N|auto",
+            description = "Leading epochs excluded from the timing; auto = per backend, until every later epoch takes "
+                    + "at most 1.5x the median of the second half (default: ${DEFAULT-VALUE}).")
+    String warmupFlag;
+
+    /** --warmup as a number, or {@link Comparison#WARMUP_AUTO}. */
     int warmup;
 
     @Mixin
@@ -87,6 +94,9 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (System.getProperty("lfm.cpu.warmup") == null) {
+            System.setProperty("lfm.cpu.warmup", "true"); // steady-state CPU kernels before anything is timed
+        }
         TrainingConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
         if (backends != null) {
@@ -108,6 +118,15 @@ public final class CompareCommand implements Callable<Integer> {
         c.validate();
         device.checkApplies(c);
         training.checkApplies(c);
+        if ("auto".equalsIgnoreCase(warmupFlag == null ? "auto" : warmupFlag.trim())) {
+            warmup = Comparison.WARMUP_AUTO;
+            return c;
+        }
+        try {
+            warmup = Integer.parseInt(warmupFlag.trim());
+        } catch (NumberFormatException e) {
+            throw new LfmException("--warmup must be a number of epochs or auto (got " + warmupFlag + ")");
+        }
         if (warmup < 0 || warmup >= c.epochs) {
             throw new LfmException("--warmup must be >= 0 and below --epochs (got " + warmup + " of " + c.epochs + ")");
         }
@@ -118,8 +137,10 @@ public final class CompareCommand implements Callable<Integer> {
     List<Comparison.Row> compare(Dataset ds, TrainingConfig config, PrintWriter out) {
         List<String> names = backends == null || backends.isEmpty() ? Backends.names() : backends;
         out.printf("data: %s%n", ds.description());
-        out.printf("training: %s, k=%d, %d epochs (first %d untimed warm-up), lr=%s, seed=%d%n",
-                config.describeAlgorithm(), config.rank, config.epochs, warmup, config.lr, config.seed);
+        out.printf("training: %s, k=%d, %d epochs (%s), lr=%s, seed=%d%n",
+                config.describeAlgorithm(), config.rank, config.epochs, warmup == Comparison.WARMUP_AUTO
+                        ? "untimed warm-up per backend until epoch times settle" : "first " + warmup + " untimed warm-up",
+                config.lr, config.seed);
         List<Comparison.Measured> measured = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (String raw : names) {
@@ -194,8 +215,19 @@ public final class CompareCommand implements Callable<Integer> {
                 }
             }
         }
-        sb.append(String.format(Locale.ROOT, "timing: mean of epochs %d.. (the first %d excluded as warm-up); "
-                + "GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", warmup + 1, warmup));
+        if (warmup == Comparison.WARMUP_AUTO) {
+            StringBuilder ex = new StringBuilder();
+            for (Comparison.Row r : rows) {
+                ex.append(ex.length() == 0 ? "" : ", ").append(r.backend()).append(r.halfFactors() ? " fp16" : "")
+                        .append(' ').append(r.timedEpochs()).append(" timed");
+            }
+            sb.append(String.format(Locale.ROOT, "timing: mean of the epochs after each backend's warm-up (excluded "
+                    + "until epoch times settle: %s); GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 "
+                    + "(fp16 factors)%n", ex));
+        } else {
+            sb.append(String.format(Locale.ROOT, "timing: mean of epochs %d.. (the first %d excluded as warm-up); "
+                    + "GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", warmup + 1, warmup));
+        }
         return sb.toString();
     }
 
@@ -214,7 +246,7 @@ public final class CompareCommand implements Callable<Integer> {
         root.put("created", Instant.now().toString());
         root.put("data", ds.description());
         Map<String, Object> settings = config.toMap();
-        settings.put("warmup_epochs", warmup);
+        settings.put("warmup_epochs", warmup == Comparison.WARMUP_AUTO ? "auto" : warmup);
         root.put("training", settings);
         root.put("bytes_per_update", Comparison.bytesPerUpdate(config.rank, Comparison.BYTES_PER_ELEMENT));
         root.put("bytes_per_update_formula", "4*k*4 + 12");

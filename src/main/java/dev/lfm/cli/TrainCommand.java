@@ -126,12 +126,17 @@ public final class TrainCommand implements Callable<Integer> {
                     fmt(config.lambdaBias), config.epochs);
             var cv = folds.run(ds, config, data.validationFraction, data.seed, b, out);
             if (!quiet) {
+                if (config.isPerRatingSgd() && config.evalEvery != 1) {
+                    out.println("objective, train_rmse: ~ = during the epoch (each rating's error before its update, "
+                            + "no extra pass), else exact; valid_rmse, test_rmse: exact (--eval-every 1: all exact)");
+                }
                 out.println("epoch   objective     train_rmse  valid_rmse  test_rmse   seconds");
             }
             TrainingResult r = new Trainer(config, rec -> {
                 if (!quiet) {
-                    out.printf("%5d  %12.6g  %10.5f  %10.5f  %10.5f  %7.2f%n", rec.epoch(), rec.objective(),
-                            rec.trainRmse(), rec.validationRmse(), rec.testRmse(), rec.seconds());
+                    out.printf("%5d %s%12.6g %s%10.5f  %10.5f  %10.5f  %7.2f%n", rec.epoch(), rec.trainExact() ? " " : "~",
+                            rec.objective(), rec.trainExact() ? " " : "~", rec.trainRmse(), rec.validationRmse(),
+                            rec.testRmse(), rec.seconds());
                     out.flush();
                 }
             }).train(b, ds.train(), ds.validation(), ds.test(), init);
@@ -222,6 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
         EpochRecord best = r.best();
         m.put("objective", best.objective());
         m.put("train_rmse", best.trainRmse());
+        m.put("train_rmse_exact", best.trainExact());
         m.put("validation_rmse", best.validationRmse());
         m.put("test_rmse", best.testRmse());
         m.put("test_mae", best.testMae());
@@ -234,6 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
             x.put("epoch", e.epoch());
             x.put("objective", e.objective());
             x.put("train_rmse", e.trainRmse());
+            x.put("train_exact", e.trainExact());
             x.put("validation_rmse", e.validationRmse());
             x.put("test_rmse", e.testRmse());
             x.put("seconds", e.seconds());

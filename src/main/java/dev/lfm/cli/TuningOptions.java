@@ -34,6 +34,11 @@ public final class TuningOptions {
             + "RMSE and keep the best epoch (default: ${lfm.patience})")
     public Integer patience;
 
+    @Option(names = "--eval-every", paramLabel = "N", description = "Per-rating SGD: exact training objective and train RMSE "
+            + "(two passes over the training ratings) every N-th epoch and at the last; other epochs show the error during "
+            + "the epoch (no extra pass). 1 = every epoch (default: 0 = only the last epoch).")
+    public Integer evalEvery;
+
     @Option(names = "--init-scale", paramLabel = "SIGMA", description = "Std. deviation of the initial factors (default: ${lfm.initScale})")
     public Double initScale;
 
@@ -54,6 +59,7 @@ public final class TuningOptions {
             }
             c.patience = v;
         });
+        ModelOptions.given(evalEvery, v -> c.evalEvery = v);
         ModelOptions.given(initScale, v -> c.initScale = v);
         return c;
     }

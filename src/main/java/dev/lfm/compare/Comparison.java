@@ -87,25 +87,55 @@ public final class Comparison {
         return s / n;
     }
 
+    /** {@code warmup} value of {@link #rows} meaning "per backend, until epoch times settle" ({@link #settledWarmup}). */
+    public static final int WARMUP_AUTO = -1;
+
     /**
-     * The rows for backends trained identically (rank {@code k}, {@code warmup} epochs untimed);
+     * Leading epochs to exclude so that the rest run at steady state: the fewest w ≥ 1 such that
+     * every epoch from w on takes at most 1.5 × the median of the second half of the run (JIT
+     * compilation, plan building and caches settle in the first epochs), never more than half the
+     * epochs (so later noise cannot exclude everything). 0 for a one-epoch run.
+     */
+    public static int settledWarmup(List<EpochRecord> history) {
+        int n = history.size();
+        if (n <= 1) {
+            return 0;
+        }
+        double[] late = history.subList(n / 2, n).stream().mapToDouble(EpochRecord::seconds).sorted().toArray();
+        double median = late.length % 2 == 1 ? late[late.length / 2]
+                : (late[late.length / 2 - 1] + late[late.length / 2]) / 2;
+        int w = n / 2;
+        while (w > 1 && history.get(w - 1).seconds() <= 1.5 * median) {
+            w--;
+        }
+        return w;
+    }
+
+    private static int warmupOf(Measured m, int warmup) {
+        return warmup == WARMUP_AUTO ? settledWarmup(m.result().history()) : warmup;
+    }
+
+    /**
+     * The rows for backends trained identically (rank {@code k}, {@code warmup} epochs untimed, or
+     * {@link #WARMUP_AUTO}: each backend's own {@link #settledWarmup}, see {@link Row#timedEpochs});
      * the row named "cpu", if any, is the reference for speedup and RMSE difference.
      */
     public static List<Row> rows(List<Measured> measured, int k, int warmup) {
         Measured cpu = measured.stream().filter(m -> "cpu".equals(m.backend()) && !m.halfFactors()).findFirst()
                 .orElse(null);
-        double cpuSeconds = cpu == null ? Double.NaN : secondsPerEpoch(cpu.result().history(), warmup);
+        double cpuSeconds = cpu == null ? Double.NaN : secondsPerEpoch(cpu.result().history(), warmupOf(cpu, warmup));
         double cpuRmse = cpu == null ? Double.NaN : cpu.result().last().testRmse();
         List<Row> rows = new ArrayList<>();
         for (Measured m : measured) {
             TrainingResult r = m.result();
             int epochs = r.epochsRun();
             double updatesPerEpoch = (double) r.updates() / epochs;
-            double spe = secondsPerEpoch(r.history(), warmup);
+            int w = warmupOf(m, warmup);
+            double spe = secondsPerEpoch(r.history(), w);
             double ups = updatesPerEpoch / spe;
             double rmse = r.last().testRmse();
             int bytes = m.halfFactors() ? HALF_BYTES_PER_ELEMENT : BYTES_PER_ELEMENT;
-            rows.add(new Row(m.backend(), m.device(), m.threads(), epochs - warmup, spe, ups,
+            rows.add(new Row(m.backend(), m.device(), m.threads(), epochs - w, spe, ups,
                     effectiveGbPerSecond(ups, k, bytes), cpuSeconds / spe, rmse, rmse - cpuRmse, m.halfFactors()));
         }
         return rows;

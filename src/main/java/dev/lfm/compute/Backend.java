@@ -75,6 +75,25 @@ public interface Backend extends AutoCloseable {
      */
     void sgdEpoch(RatingSet train, Objective objective, Optimizer rule, float lr, float lrBias, long seed);
 
+    /**
+     * Σe² over the last {@link #sgdEpoch}'s updates, each e = r − r̂ taken just before its own
+     * update (the "during the epoch" error that LIBMF and most SGD codes report: not the error
+     * of the model the epoch ends with), or NaN when this backend does not accumulate it. The
+     * count is the training set's size.
+     */
+    default double lastSgdEpochSse() {
+        return Double.NaN;
+    }
+
+    /**
+     * λ·R(P, Q) + λ_b·(bias penalty) of the current model: {@link #loss}'s terms without the
+     * pass over the ratings (O((users + items)·k)). The default computes {@link #loss} whole.
+     */
+    default LossTerms penalty(RatingSet train, Objective objective) {
+        LossTerms l = loss(train, objective);
+        return new LossTerms(Double.NaN, l.factorPenalty(), l.biasPenalty(), l.count());
+    }
+
     /** Fixes the order that {@link #gradientStep} batches are drawn from (a seeded permutation). */
     void shuffle(RatingSet train, long seed);
 

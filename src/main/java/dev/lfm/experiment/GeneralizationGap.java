@@ -94,6 +94,7 @@ public final class GeneralizationGap {
         TrainingConfig c = ctx.base();
         c.patience = 0;
         c.evaluateTrain = true;
+        c.evalEvery = 1; // the gap needs the exact train RMSE every epoch
         ctx.progress().start(String.format(Locale.ROOT, "%s: %s, k = %d, λ = %.3g, %d epochs", NAME,
                 c.describeAlgorithm(), c.rank, c.lambda, c.epochs), 1);
         TrainingResult r = ctx.train(c, ctx.epochNotes("", c.epochs));

@@ -117,6 +117,7 @@ public final class SgdVsAls {
     public static Result run(ExperimentContext ctx) {
         TrainingConfig base = ctx.base();
         base.patience = 0;
+        base.evalEvery = 1; // both curves exact every epoch, so they share one chart honestly
         TrainingConfig sgd = base.copy();
         sgd.algorithm = Algorithm.GD;
         sgd.batchSize = 1;

@@ -23,7 +23,9 @@ import java.util.List;
  *   <li>per epoch: the algorithm's steps on the backend (SGD epoch; shuffled mini-batches with an
  *       optimizer; one full-batch step; or an ALS sweep users → items), with lr_e = lr·decay^(e−1);
  *   <li>then the objective L on train and RMSE on train/validation/test, all from the backend
- *       as scalars; NaN, Inf or a thousandfold rise over the initial objective stops with
+ *       as scalars (per-rating SGD: train L and RMSE from the errors during the epoch except every
+ *       {@link TrainingConfig#evalEvery}-th and the last epoch, see {@link EpochRecord#trainExact()});
+ *       NaN, Inf or a thousandfold rise over the initial objective stops with
  *       {@link DivergenceException} ({@link Divergence} has the rule and the advice);
  *   <li>early stopping (patience &gt; 0) watches validation RMSE, never test, and the returned
  *       model is the best epoch's.
@@ -101,13 +103,23 @@ public final class Trainer {
             double seconds = (System.nanoTime() - t0) / 1e9;
             elapsed += seconds;
 
-            LossTerms loss = backend.loss(trainSet, obj);
-            double trainRmse = config.evaluateTrain ? backend.evaluate(trainSet).rmse() : loss.rmse();
+            double during = duringEpochSse(backend, epoch);
+            boolean exact = Double.isNaN(during);
+            LossTerms loss;
+            double trainRmse;
+            if (exact) {
+                loss = backend.loss(trainSet, obj);
+                trainRmse = config.evaluateTrain ? backend.evaluate(trainSet).rmse() : loss.rmse();
+            } else {
+                LossTerms pen = backend.penalty(trainSet, obj);
+                loss = new LossTerms(during, pen.factorPenalty(), pen.biasPenalty(), trainSet.size());
+                trainRmse = loss.rmse();
+            }
             double valRmse = valSet != null ? backend.evaluate(valSet).rmse() : Double.NaN;
             ErrorSums testErr = testSet != null ? backend.evaluate(testSet) : null;
             EpochRecord rec = new EpochRecord(epoch, loss.value(), trainRmse, valRmse,
                     testErr == null ? Double.NaN : testErr.rmse(), testErr == null ? Double.NaN : testErr.mae(),
-                    seconds, elapsed, lr);
+                    seconds, elapsed, lr, exact);
             history.add(rec);
             listener.onEpoch(rec);
             if (Divergence.diverged(loss.value(), trainRmse, divergedAbove)) {
@@ -191,6 +203,18 @@ public final class Trainer {
         why.append(" validation RMSE after ").append(probe).append(probe == 1 ? " epoch" : " epochs")
                 .append(" -> ").append(bestRank);
         return bestRank;
+    }
+
+    /**
+     * Σe² during this epoch when {@link TrainingConfig#evalEvery} lets this epoch skip the exact
+     * passes (per-rating SGD, not an N-th or the last epoch, the backend accumulates it), else NaN.
+     */
+    private double duringEpochSse(Backend backend, int epoch) {
+        if (!config.isPerRatingSgd() || epoch == config.epochs || config.evalEvery == 1
+                || (config.evalEvery > 1 && epoch % config.evalEvery == 0)) {
+            return Double.NaN;
+        }
+        return backend.lastSgdEpochSse();
     }
 
     private long runEpoch(Backend backend, RatingSet train, Objective obj, int epoch, float lr, float lrBias,

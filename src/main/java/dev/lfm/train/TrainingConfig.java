@@ -64,6 +64,14 @@ public final class TrainingConfig implements Cloneable {
     public double initScale = Double.NaN;
     /** Evaluate train RMSE every epoch (one extra pass over train). */
     public boolean evaluateTrain = true;
+    /**
+     * Exact training objective and train RMSE (passes over every training rating) every N-th
+     * epoch and at the last; in between, per-rating SGD on a backend that accumulates it
+     * ({@link dev.lfm.compute.Backend#lastSgdEpochSse}) reports the error during the epoch
+     * (pre-update residuals, no extra pass), marked in {@link EpochRecord#trainExact()}. 0 (the
+     * default) = only at the last epoch; 1 = every epoch. Other algorithms are exact every epoch.
+     */
+    public int evalEvery = 0;
 
     /** The learning rate of the non-adaptive rules (plain SGD, momentum, Nesterov). */
     static final double PLAIN_LR = 0.01;
@@ -271,6 +279,7 @@ public final class TrainingConfig implements Cloneable {
         check(algorithm != Algorithm.GD || optimizer.batch() || batchSize == 1,
                 "--optimizer " + optimizer.label() + " is per-rating SGD only: use --batch-size 1 (got "
                         + (batchSize == 0 ? "all" : Integer.toString(batchSize)) + ")");
+        check(evalEvery >= 0, "--eval-every must be >= 0 (got " + evalEvery + ")");
         check(patience >= 0 || patience == PATIENCE_AUTO, "--patience must be >= 0 (got " + patience + ")");
         check(Double.isNaN(initScale) || (initScale > 0 && Double.isFinite(initScale)), "--init-scale must be > 0");
         return this;

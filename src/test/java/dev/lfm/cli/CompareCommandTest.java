@@ -180,4 +180,21 @@ class CompareCommandTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("--backends").contains("--warmup").contains("--chart");
     }
+
+    @Test
+    void autoWarmupExcludesEpochsUntilTheTimesSettle() {
+        // JIT-like start: 0.5, 0.2, 0.1 then steady 0.01..0.012
+        TrainingResult r = result("cpu", 1000, 0.9, 0.5, 0.2, 0.1, 0.01, 0.012, 0.011, 0.01, 0.01, 0.012, 0.011);
+        assertThat(Comparison.settledWarmup(r.history())).isEqualTo(3);
+        // already steady: only the first epoch goes
+        TrainingResult s = result("cpu", 1000, 0.9, 1.0, 1.0, 1.1, 1.0);
+        assertThat(Comparison.settledWarmup(s.history())).isEqualTo(1);
+        // a late spike never excludes more than half
+        TrainingResult t = result("cpu", 1000, 0.9, 1.0, 1.0, 1.0, 9.0);
+        assertThat(Comparison.settledWarmup(t.history())).isLessThanOrEqualTo(2);
+        List<Comparison.Row> rows = Comparison.rows(List.of(new Comparison.Measured("cpu", "x86", 2, r)), 8,
+                Comparison.WARMUP_AUTO);
+        assertThat(rows.get(0).timedEpochs()).isEqualTo(7);
+        assertThat(CompareCommand.table(rows, Comparison.WARMUP_AUTO)).contains("cpu 7 timed");
+    }
 }

@@ -76,6 +76,7 @@ class DsgdTest {
         c.lambda = 0.02;
         c.lambdaBias = 0.01;
         c.seed = 5;
+        c.evalEvery = 1; // exact train objective every epoch, as DSGD reports it
         return c;
     }
 

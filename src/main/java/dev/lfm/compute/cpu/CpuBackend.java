@@ -72,6 +72,7 @@ public final class CpuBackend implements Backend {
         m = model.copy();
         optimizers.reset(sameShape);
         sgd.reset(m);
+        sgd.warmUp(m.rank);
         if (!sameShape) {
             gradients.reset();
         }
@@ -124,6 +125,21 @@ public final class CpuBackend implements Backend {
         penalty(m.q, m.itemBias, m.numItems, t.itemCounts, obj, fp2, bp2);
         return new LossTerms(sum(sse), obj.lambda() * (sum(fp) + sum(fp2)),
                 obj.biases() ? obj.lambdaBias() * (sum(bp) + sum(bp2)) : 0, r.size());
+    }
+
+    @Override
+    public LossTerms penalty(RatingSet train, Objective obj) {
+        requireModel();
+        CpuRatingSet t = cpu(train);
+        int threads = parallel.threads();
+        double[] fp = new double[threads];
+        double[] bp = new double[threads];
+        penalty(m.p, m.userBias, m.numUsers, t.userCounts, obj, fp, bp);
+        double[] fp2 = new double[threads];
+        double[] bp2 = new double[threads];
+        penalty(m.q, m.itemBias, m.numItems, t.itemCounts, obj, fp2, bp2);
+        return new LossTerms(Double.NaN, obj.lambda() * (sum(fp) + sum(fp2)),
+                obj.biases() ? obj.lambdaBias() * (sum(bp) + sum(bp2)) : 0, t.ratings.size());
     }
 
     private void penalty(float[] f, float[] b, int rows, int[] counts, Objective obj, double[] fp, double[] bp) {
@@ -197,6 +213,11 @@ public final class CpuBackend implements Backend {
     public void sgdEpoch(RatingSet train, Objective obj, Optimizer rule, float lr, float lrBias, long seed) {
         requireModel();
         sgd.epoch(m, cpu(train), obj, rule, lr, lrBias, seed);
+    }
+
+    @Override
+    public double lastSgdEpochSse() {
+        return sgd.lastSse();
     }
 
     // ---------------------------------------------------------- gradient steps

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * the two users' independent dependency chains overlap in the core.
  *
  * <p>{@link Optimizer#ADAGRAD} walks the same order with {@link CpuKernels#adagradPair}
- * (vectorized over k, not register-resident: the per-row G must be read and written per rating).
+ * (p_u, G_u and H_u register-resident for a run as for SGD; G_i, H_i read and written per rating).
+ * The kernel is chosen per k ({@link CpuSgdKernels#choose}): a species and vector count that keep
+ * p_u in registers for 4 ≤ k ≤ 4·L, else a vectorized loop.
  */
 final class CpuSgd {
     private final Parallel parallel;
@@ -49,6 +51,7 @@ final class CpuSgd {
 
     /** Restarts the AdaGrad schedule (G = H = 1 for every row) for a new model; drops it if the shape changed. */
     void reset(FactorModel m) {
+        lastSse = Double.NaN;
         if (adaUsers != null && adaUsers.length == 2 * m.numUsers && adaItems.length == 2 * m.numItems) {
             Arrays.fill(adaUsers, 1f);
             Arrays.fill(adaItems, 1f);
@@ -77,7 +80,7 @@ final class CpuSgd {
         int grid = sgdGrid(threads);
         if (t.sgdPlan == null || t.sgdPlan.grid != grid) {
             // the within-block shuffle is fixed at the plan's creation (from the first epoch's seed)
-            t.sgdPlan = new SgdPlan(t.ratings, grid, seed);
+            t.sgdPlan = new SgdPlan(t.ratings, grid, seed, parallel);
         }
         SgdPlan plan = t.sgdPlan;
         float[] wu = t.userWeights(obj.regularization());
@@ -85,6 +88,8 @@ final class CpuSgd {
         float lambda = (float) obj.lambda();
         float lambdaB = (float) obj.lambdaBias();
         boolean biases = obj.biases() && m.biases;
+        final int kernel = CpuSgdKernels.choose(m.rank);
+        double[] sse = new double[threads];
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] diagonalOrder = Permutation.random(grid, rnd);
         int[] columnLabel = Permutation.random(grid, rnd);
@@ -93,14 +98,27 @@ final class CpuSgd {
             parallel.forThreads(Math.min(threads, grid), th -> {
                 for (int b = th; b < grid; b += threads) {
                     int cb = columnLabel[(b + r) % grid];
-                    block(m, plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi);
+                    sse[th] += block(kernel, m, plan, b * grid + cb, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                            gu, gi);
                 }
             });
         }
+        double total = 0;
+        for (double s : sse) {
+            total += s;
+        }
+        lastSse = total;
     }
 
-    /** One block's runs, two at a time; AdaGrad when {@code gu} (and {@code gi}) are given. */
-    private void block(FactorModel m, SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
+    /** Σe² of the last {@link #epoch}'s updates (pre-update residuals); NaN before the first. */
+    double lastSse() {
+        return lastSse;
+    }
+
+    private double lastSse = Double.NaN;
+
+    /** One block's runs, two at a time; AdaGrad when {@code gu} (and {@code gi}) are given; returns Σe². */
+    private double block(int kernel, FactorModel m, SgdPlan plan, int blk, float[] wu, float[] wi, float lr, float lrBias,
                        float lambda, float lambdaB, boolean biases, float[] gu, float[] gi) {
         final int k = m.rank;
         final float[] p = m.p;
@@ -111,6 +129,7 @@ final class CpuSgd {
         final int[] runUser = plan.runUser;
         final int[] runStart = plan.runStart;
         float touched = 0f;
+        double sse = 0;
         final int[] items = plan.items;
         final float[] values = plan.values;
         for (int run = plan.blockRun[blk], end = plan.blockRun[blk + 1]; run < end; run += 2) {
@@ -127,15 +146,100 @@ final class CpuSgd {
             int b = pair ? runStart[run + 1] : 0;
             int endB = pair ? runStart[run + 2] : 0;
             if (gu == null) {
-                CpuKernels.sgdPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
+                sse += CpuKernels.sgdPair(kernel, p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases,
                         runUser[run], runStart[run], runStart[run + 1], uB, b, endB);
             } else {
-                CpuKernels.adagradPair(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB,
+                sse += CpuKernels.adagradPair(kernel, p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB,
                         biases, gu, gi, runUser[run], runStart[run], runStart[run + 1], uB, b, endB);
             }
         }
         prefetchSink = touched;
+        return sse;
     }
+
+    /** (kernel, rule) pairs already compiled in this JVM by {@link #warmUp}. */
+    private static final java.util.Set<String> WARM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Runs the SGD and AdaGrad kernels of rank k on a private toy problem until C2 has compiled
+     * them (rounds of updates until one is 10x faster than the slowest, at most about a second), once per JVM
+     * and rank family, on the backend's threads (SGD and AdaGrad side by side). Until then the
+     * Vector API runs unintrinsified, tens of times slower, which would make the first epochs (all
+     * of a small problem's) slow and comparisons with other backends wrong. On with
+     * {@code -Dlfm.cpu.warmup=true}, which {@code lfm compare} sets (its figures must be steady
+     * state); off otherwise, since a training run of a small problem would pay up to a second per
+     * kernel for epochs that take less (and a tuner's short trials would pay it inside their budget).
+     */
+    void warmUp(int k) {
+        if (!"true".equals(System.getProperty("lfm.cpu.warmup"))) {
+            return;
+        }
+        int kernel = CpuSgdKernels.choose(k);
+        String key = kernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + kernel;
+        if (!WARM.add(key)) {
+            return;
+        }
+        parallel.forThreads(Math.min(2, parallel.threads()), th -> {
+            if (parallel.threads() == 1) {
+                warmRule(kernel, k, false);
+                warmRule(kernel, k, true);
+            } else {
+                warmRule(kernel, k, th == 1);
+            }
+        });
+    }
+
+    private static void warmRule(int kernel, int k, boolean ada) {
+        final int users = 2;
+        final int items = 64;
+        final int runA = 64;
+        final int runB = 40;
+        float[] p = new float[users * k];
+        float[] q = new float[items * k];
+        java.util.Arrays.fill(p, 0.1f);
+        java.util.Arrays.fill(q, 0.1f);
+        float[] bu = new float[users];
+        float[] bi = new float[items];
+        float[] wu = {1f, 1f};
+        float[] wi = new float[items];
+        java.util.Arrays.fill(wi, 1f);
+        float[] gu = new float[2 * users];
+        float[] gi = new float[2 * items];
+        java.util.Arrays.fill(gu, 1f);
+        java.util.Arrays.fill(gi, 1f);
+        int[] itemsOf = new int[runA + runB];
+        float[] values = new float[runA + runB];
+        for (int j = 0; j < itemsOf.length; j++) {
+            itemsOf[j] = j % items;
+            values[j] = 3f + (j % 5) * 0.25f;
+        }
+        // until a round runs 10x faster than the slowest (C2 has replaced the interpreter and C1:
+        // steady C1 times alone would look settled) and three more rounds confirm it, at most ~1 s
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        double best = Double.POSITIVE_INFINITY;
+        double worst = 0;
+        int settled = 0;
+        float sink = 0f;
+        for (int round = 0; System.nanoTime() < deadline && settled < 3; round++) {
+            long t0 = System.nanoTime();
+            for (int rep = 0; rep < 100; rep++) {
+                // lr 0: the toy model stays put (no overflow however long this runs)
+                sink += ada
+                        ? CpuKernels.adagradPair(kernel, p, q, k, itemsOf, values, 3f, bu, bi, wu, wi, 0f, 0f, 0.05f,
+                                0.01f, rep % 2 == 0, gu, gi, 0, 0, runA, 1, runA, runA + runB)
+                        : CpuKernels.sgdPair(kernel, p, q, k, itemsOf, values, 3f, bu, bi, wu, wi, 0f, 0f, 0.05f,
+                                0.01f, rep % 2 == 0, 0, 0, runA, 1, runA, runA + runB);
+            }
+            double t = System.nanoTime() - t0;
+            worst = Math.max(worst, t);
+            best = Math.min(best, t);
+            settled = t < 0.1 * worst && t < 1.3 * best ? settled + 1 : 0;
+        }
+        warmSink = sink;
+    }
+
+    @SuppressWarnings("unused")
+    private static volatile float warmSink;
 
     /** Keeps the prefetching loads of {@link #block} alive (never read). */
     @SuppressWarnings("unused")

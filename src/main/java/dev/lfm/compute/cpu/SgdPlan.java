@@ -40,6 +40,15 @@ final class SgdPlan {
     final int[] blockRun;
 
     SgdPlan(Ratings r, int grid, long seed) {
+        this(r, grid, seed, null);
+    }
+
+    /**
+     * As {@link #SgdPlan(Ratings, int, long)}, the counting sort's two passes over the ratings
+     * split across {@code parallel}'s threads (null: one thread); the layout is the same for any
+     * thread count (each thread's share of a bucket goes after the shares of the threads before).
+     */
+    SgdPlan(Ratings r, int grid, long seed, Parallel parallel) {
         this.grid = grid;
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         int numUsers = r.numUsers();
@@ -58,7 +67,7 @@ final class SgdPlan {
         int n = r.size();
         long numBuckets = (long) grid * grid * slots;
         Layout layout = numBuckets <= Math.max(n, 1 << 20) && !forceUserOrder
-                ? byBuckets(r, grid, slots, userBlock, itemBlock, userSlot, (int) numBuckets)
+                ? byBuckets(r, grid, slots, userBlock, itemBlock, userSlot, (int) numBuckets, parallel)
                 : byUserOrder(r, grid, userBlock, itemBlock);
         items = layout.items();
         values = layout.values();
@@ -82,30 +91,62 @@ final class SgdPlan {
      * its grid²·slots ≈ grid·users counters are small next to the ratings for few threads.
      */
     private static Layout byBuckets(Ratings r, int grid, int slots, int[] userBlock, int[] itemBlock, int[] userSlot,
-                                     int numBuckets) {
+                                     int numBuckets, Parallel parallel) {
         int n = r.size();
         int numUsers = r.numUsers();
         int[] users = r.users();
         int[] itemsIn = r.items();
         float[] valuesIn = r.values();
-        int[] start = new int[numBuckets + 1];
-        for (int j = 0; j < n; j++) {
-            start[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
+        // one counter array per thread (parts), while they stay small next to the ratings
+        int parts = parallel == null ? 1 : (int) Math.max(1, Math.min(parallel.threads(),
+                Math.min(n / 65536, (long) n / Math.max(1, numBuckets) * 2)));
+        int[][] count = new int[parts][];
+        Parallel.RangeTask countTask = (t, from, to) -> {
+            int[] c = new int[numBuckets + 1];
+            for (int j = from; j < to; j++) {
+                c[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
+            }
+            count[t] = c;
+        };
+        if (parts == 1) {
+            countTask.run(0, 0, n);
+        } else {
+            parallel.forRange(n, parts, countTask);
         }
+        // start[b] = first position of bucket b; count[t][b + 1] becomes where thread t's share of b starts
+        int[] start = new int[numBuckets + 1];
         int runs = 0;
+        int pos = 0;
         for (int b = 0; b < numBuckets; b++) {
-            if (start[b + 1] > 0) {
+            start[b] = pos;
+            int before = pos;
+            for (int t = 0; t < parts; t++) {
+                int c = count[t][b + 1];
+                count[t][b + 1] = pos;
+                pos += c;
+            }
+            if (pos > before) {
                 runs++;
             }
-            start[b + 1] += start[b];
         }
+        start[numBuckets] = pos;
         int[] items = new int[n];
         float[] values = new float[n];
-        for (int j = 0; j < n; j++) {
-            int at = start[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots)]++;
-            items[at] = itemsIn[j];
-            values[at] = valuesIn[j];
+        Parallel.RangeTask scatter = (t, from, to) -> {
+            int[] next = count[t];
+            for (int j = from; j < to; j++) {
+                int at = next[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
+                items[at] = itemsIn[j];
+                values[at] = valuesIn[j];
+            }
+        };
+        if (parts == 1) {
+            scatter.run(0, 0, n);
+        } else {
+            parallel.forRange(n, parts, scatter);
         }
+        // bucket b now ends at start[b + 1]: shift so that start[b] is the end of bucket b, as below expects
+        System.arraycopy(start, 1, start, 0, numBuckets);
         // start[b] is now the end of bucket b; recover runs and block boundaries
         int[] slotUser = new int[grid * slots];
         java.util.Arrays.fill(slotUser, -1);

@@ -63,4 +63,20 @@ class SgdPlanTest {
         }
         assertThat(pairs).hasSize(DATA.train.size());
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void parallelBuildGivesTheSerialLayout(int threads) {
+        dev.lfm.data.Ratings r = dev.lfm.data.SyntheticRatings.uniform(3000, 700, 300000, 4, 0.1, 13);
+        SgdPlan serial = new SgdPlan(r, 4, 21);
+        SgdPlan parallel;
+        try (Parallel par = new Parallel(threads)) {
+            parallel = new SgdPlan(r, 4, 21, par);
+        }
+        assertThat(parallel.items).isEqualTo(serial.items);
+        assertThat(parallel.values).isEqualTo(serial.values);
+        assertThat(parallel.runUser).isEqualTo(serial.runUser);
+        assertThat(parallel.runStart).isEqualTo(serial.runStart);
+        assertThat(parallel.blockRun).isEqualTo(serial.blockRun);
+    }
 }

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Writes src/main/java/dev/lfm/compute/cpu/CpuSgdKernels.java: the register-resident per-rating
+SGD and AdaGrad kernels, one method per (vector species, vectors per row). Run from the
+repository root after editing the template; the output is checked in (Java has no templates, and
+the Vector API intrinsifies only when the species is a compile-time constant)."""
+import sys
+
+SPECIES = {"F": ("SF", "the preferred species"), "H": ("SH", "half the preferred width"),
+           "Q": ("SQ", "a quarter of the preferred width")}
+# (species, vectors) generated; CpuSgdKernels.choose picks among them
+SHAPES = [("F", 1), ("F", 2), ("F", 3), ("F", 4), ("H", 1), ("H", 2), ("Q", 1), ("Q", 2)]
+
+
+def off(j, v):
+    if j == v - 1:
+        return "oL"
+    return "0" if j == 0 else f"{j} * l"
+
+
+def dot(x, v):
+    # p_j·q_j summed; the last vector's q is pre-weighted (zero on lanes that overlap the one before)
+    terms = [f"p{x}{j}.mul(q{x}{j})" if j < v - 1 or v == 1 else f"p{x}{j}.mul(qw{x})" for j in range(v)]
+    if v == 1:
+        return terms[0]
+    if v == 2:
+        return f"p{x}1.fma(qw{x}, p{x}0.mul(q{x}0))"
+    if v == 3:
+        return f"p{x}1.fma(q{x}1, p{x}0.mul(q{x}0)).add(p{x}2.mul(qw{x}))"
+    return f"p{x}1.fma(q{x}1, p{x}0.mul(q{x}0)).add(p{x}3.fma(qw{x}, p{x}2.mul(q{x}2)))"
+
+
+def step(x, idx, v, sp, ada, ind):
+    o = []
+    a = o.append
+    a(f"final int i{x} = items[{idx}];")
+    a(f"final int qo{x} = i{x} * k;")
+    for j in range(v):
+        a(f"final FloatVector q{x}{j} = FloatVector.fromArray({sp}, q, qo{x} + {off(j, v)});")
+    if v > 1:
+        a(f"final FloatVector qw{x} = q{x}{v - 1}.mul(tw);")
+    a(f"final float bi{x} = biases ? bi[i{x}] : 0f;")
+    a("// r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it")
+    a(f"final float e{x} = (values[{idx}] - mu - bu{x} - bi{x}) - {dot(x, v)}.reduceLanes(VectorOperators.ADD);")
+    a(f"sse += e{x} * e{x};")
+    a(f"final float wi{x} = wi[i{x}];")
+    if not ada:
+        a(f"final float le{x} = lr * e{x};")
+        a(f"final float decayQ{x} = 1f - lr * lambda * wi{x};")
+        for j in range(v):
+            a(f"q{x}{j}.mul(decayQ{x}).add(p{x}{j}.mul(le{x})).intoArray(q, qo{x} + {off(j, v)});")
+        a(f"final FloatVector vle{x} = FloatVector.broadcast({sp}, le{x});")
+        for j in range(v):
+            a(f"p{x}{j} = q{x}{j}.fma(vle{x}, p{x}{j}.mul(decayP{x}));")
+        a("if (biases) {")
+        a(f"    bu{x} += lrBias * (e{x} - biasDecayU{x} * bu{x});")
+        a(f"    bi[i{x}] = bi{x} + lrBias * (e{x} - lambdaB * wi{x} * bi{x});")
+        a("}")
+    else:
+        a(f"final FloatVector vEtaP{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(g{x}));")
+        a(f"final FloatVector vEtaQ{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(gi[2 * i{x}]));")
+        a(f"final float lwi{x} = lambda * wi{x};")
+        # one vector at a time (few live registers: C2 boxes the vectors when they run out)
+        for j in range(v):
+            w = ".mul(tw)" if (j == v - 1 and v > 1) else ""
+            a(f"final FloatVector dp{x}{j} = q{x}{j}.mul(e{x}).sub(p{x}{j}.mul(lwu{x}));")
+            a(f"final FloatVector dq{x}{j} = p{x}{j}.mul(e{x}).sub(q{x}{j}.mul(lwi{x}));")
+            a(f"dq{x}{j}.fma(vEtaQ{x}, q{x}{j}).intoArray(q, qo{x} + {off(j, v)});")
+            a(f"p{x}{j} = dp{x}{j}.fma(vEtaP{x}, p{x}{j});")
+            if j == 0:
+                a(f"FloatVector np{x} = dp{x}0{w}.mul(dp{x}0);")
+                a(f"FloatVector nq{x} = dq{x}0{w}.mul(dq{x}0);")
+            else:
+                a(f"np{x} = dp{x}{j}{w}.fma(dp{x}{j}, np{x});")
+                a(f"nq{x} = dq{x}{j}{w}.fma(dq{x}{j}, nq{x});")
+        # squared norms; the overlapping lanes of the last vector weighted out
+        a(f"g{x} += np{x}.reduceLanes(VectorOperators.ADD) / k;")
+        a(f"gi[2 * i{x}] += nq{x}.reduceLanes(VectorOperators.ADD) / k;")
+        a("if (biases) {")
+        a(f"    final float du{x} = e{x} - biasDecayU{x} * bu{x};")
+        a(f"    final float di{x} = e{x} - lambdaB * wi{x} * bi{x};")
+        a(f"    bu{x} += lrBias / (float) Math.sqrt(h{x}) * du{x};")
+        a(f"    bi[i{x}] = bi{x} + lrBias / (float) Math.sqrt(gi[2 * i{x} + 1]) * di{x};")
+        a(f"    h{x} += du{x} * du{x};")
+        a(f"    gi[2 * i{x} + 1] += di{x} * di{x};")
+        a("}")
+    return "\n".join(ind + s for s in o)
+
+
+def method(s, v, ada, single):
+    sp = SPECIES[s][0]
+    name = ("adagrad" if ada else "sgd") + f"{s}{v}" + ("Run" if single else "")
+    extra = ", float[] gu, float[] gi" if ada else ""
+    users = "A" if single else "AB"
+    out = []
+    a = out.append
+    rule = "AdaGrad" if ada else "SGD"
+    if single:
+        a(f"    /** {rule} over one run (user uA, ratings [a, endA)), p_u in {v} vector(s) of {sp}. */")
+        a(f"    private static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
+        a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
+        a(f"            int uA, int a, int endA) {{")
+    else:
+        a(f"    /**")
+        a(f"     * {rule} over a pair of runs, p_u in {v} vector(s) of {sp} ({SPECIES[s][1]}); see the class")
+        a(f"     * comment. The interleaved part is here, the rest of the longer run in {{@link #{name}Run}}")
+        a(f"     * (one loop per method keeps them small enough for C1 and C2 to compile).")
+        a(f"     */")
+        a(f"    static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
+        a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
+        a(f"            int uA, int a, int endA, int uB, int b, int endB) {{")
+    a(f"        final int l = {sp}.length();")
+    a("        final int oL = k - l;")
+    if v > 1:
+        a(f"        final FloatVector tw = FloatVector.fromArray({sp}, TAIL_WEIGHTS, MAX_LANES - ({v} * l - k));")
+    a("        float sse = 0f;")
+    for x in users:
+        a(f"        final int po{x} = u{x} * k;")
+        if ada:
+            a(f"        final float lwu{x} = lambda * wu[u{x}];")
+            a(f"        float g{x} = gu[2 * u{x}];")
+            a(f"        float h{x} = gu[2 * u{x} + 1];")
+        else:
+            a(f"        final float decayP{x} = 1f - lr * lambda * wu[u{x}];")
+        a(f"        final float biasDecayU{x} = lambdaB * wu[u{x}];")
+        a(f"        float bu{x} = biases ? bu[u{x}] : 0f;")
+        for j in range(v):
+            a(f"        FloatVector p{x}{j} = FloatVector.fromArray({sp}, p, po{x} + {off(j, v)});")
+    if single:
+        a("        for (; a < endA; a++) {")
+        a(step("A", "a", v, sp, ada, "            "))
+        a("        }")
+    else:
+        a("        for (; a < endA && b < endB; a++, b++) {")
+        a("            {")
+        a(step("A", "a", v, sp, ada, "                "))
+        a("            }")
+        a("            {")
+        a(step("B", "b", v, sp, ada, "                "))
+        a("            }")
+        a("        }")
+        a("        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left")
+    for x in users[::-1]:
+        for j in range(v):
+            a(f"        p{x}{j}.intoArray(p, po{x} + {off(j, v)});")
+        a("        if (biases) {")
+        a(f"            bu[u{x}] = bu{x};")
+        a("        }")
+        if ada:
+            a(f"        gu[2 * u{x}] = g{x};")
+            a("        if (biases) {")
+            a(f"            gu[2 * u{x} + 1] = h{x};")
+            a("        }")
+    if not single:
+        args = "p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases" + (", gu, gi" if ada else "")
+        a("        if (a < endA) {")
+        a(f"            sse += {name}Run({args}, uA, a, endA);")
+        a("        }")
+        a("        if (b < endB) {")
+        a(f"            sse += {name}Run({args}, uB, b, endB);")
+        a("        }")
+    a("        return sse;")
+    a("    }")
+    return "\n".join(out)
+
+
+def main():
+    shapes = "\n".join(f"    static final int {s}{v} = {n};" for n, (s, v) in enumerate(SHAPES))
+    body = []
+    for ada in (False, True):
+        for s, v in SHAPES:
+            body.append(method(s, v, ada, False))
+            body.append(method(s, v, ada, True))
+    cases = lambda ada: "\n".join(
+        f"            case {s}{v} -> {'adagrad' if ada else 'sgd'}{s}{v}(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases{', gu, gi' if ada else ''}, uA, a, endA, uB, b, endB);"
+        for s, v in SHAPES)
+    src = f"""// GENERATED by tools/gen_cpu_kernels.py — edit the generator, not this file.
+package dev.lfm.compute.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-resident per-rating kernels for every k from 4 to 4·L (L = the preferred lane count):
+ * the two users' p rows of a pair of runs ({{@link CpuKernels#sgdPair}}'s order: A₁ B₁ A₂ B₂ …,
+ * then the rest of the longer run) stay in V vectors of one species for the whole run. A row of k
+ * floats is covered by V = ⌈k/L_s⌉ vectors at offsets 0, L_s, …, and the last at k − L_s, so
+ * the last vector overlaps the one before it when L_s does not divide k: every lane of the overlap
+ * is computed twice from the same old values (identical results, stored twice), and the dot
+ * product and AdaGrad's squared norms weight the overlapping lanes of the last vector by 0. No
+ * masks (masked stores are slow on Java 17) and no scalar tails.
+ *
+ * <p>SGD: e = r − (μ + b_u + b_i + p_u·q_i), p_u ← (1 − lr λ w_u) p_u + lr e q_i,
+ * q_i ← (1 − lr λ w_i) q_i + lr e p_u (old values on the right), biases as {{@link CpuKernels#sgdOne}}.
+ * AdaGrad: {{@link CpuKernels#adagradOne}}'s rule; G_u and H_u (one float each per user) also stay
+ * in registers for the run, G_i and H_i are read and written per rating.
+ *
+ * <p>Each returns Σe² of its updates (pre-update residuals), the "during the epoch" error.
+ */
+final class CpuSgdKernels {{
+    static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SH = half(SF);
+    static final VectorSpecies<Float> SQ = half(SH);
+    static final int MAX_LANES = SF.length();
+    /** MAX_LANES zeros then MAX_LANES ones: a load at MAX_LANES − z is 0 on lanes [0, z), 1 after. */
+    static final float[] TAIL_WEIGHTS = tailWeights();
+    /** No register kernel: {{@link CpuKernels#sgdOne}}'s loop. */
+    static final int LOOP = -1;
+{shapes}
+
+    private CpuSgdKernels() {{
+    }}
+
+    private static VectorSpecies<Float> half(VectorSpecies<Float> s) {{
+        int bits = Math.max(64, s.vectorBitSize() / 2);
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }}
+
+    private static float[] tailWeights() {{
+        float[] w = new float[2 * MAX_LANES];
+        java.util.Arrays.fill(w, MAX_LANES, 2 * MAX_LANES, 1f);
+        return w;
+    }}
+
+    /**
+     * The kernel for rank k: the species that covers k with the fewest vectors (at most 4; ties to
+     * the narrower, which moves fewer bytes), from the preferred width and its half and quarter of
+     * at least 4 lanes; {{@link #LOOP}} when none does (k &lt; 4 or k &gt; 4·L). The system property
+     * {{@code lfm.cpu.kernel=loop}} forces the loop (tests, benchmarks).
+     */
+    static int choose(int k) {{
+        if ("loop".equals(System.getProperty("lfm.cpu.kernel"))) {{
+            return LOOP;
+        }}
+        int best = LOOP;
+        int bestV = Integer.MAX_VALUE;
+        int[][] shapes = {{{{F1, SF.length(), 1}}, {{F2, SF.length(), 2}}, {{F3, SF.length(), 3}}, {{F4, SF.length(), 4}},
+                {{H1, SH.length(), 1}}, {{H2, SH.length(), 2}}, {{Q1, SQ.length(), 1}}, {{Q2, SQ.length(), 2}}}};
+        for (int[] s : shapes) {{
+            int lanes = s[1];
+            int v = s[2];
+            if (lanes < 4 || lanes > k || (k + lanes - 1) / lanes != v) {{
+                continue;
+            }}
+            if (v < bestV || (v == bestV && lanes < lanesOf(best))) {{
+                best = s[0];
+                bestV = v;
+            }}
+        }}
+        return best;
+    }}
+
+    private static int lanesOf(int kernel) {{
+        return switch (kernel) {{
+            case F1, F2, F3, F4 -> SF.length();
+            case H1, H2 -> SH.length();
+            case Q1, Q2 -> SQ.length();
+            default -> Integer.MAX_VALUE;
+        }};
+    }}
+
+    /** A name for {{@code kernel}} ("512-bit x 4", "loop"), for reports and tests. */
+    static String describe(int kernel) {{
+        if (kernel == LOOP) {{
+            return "loop";
+        }}
+        int v = switch (kernel) {{
+            case F1, H1, Q1 -> 1;
+            case F2, H2, Q2 -> 2;
+            case F3 -> 3;
+            default -> 4;
+        }};
+        return (lanesOf(kernel) * 32) + "-bit x " + v;
+    }}
+
+    /** SGD over a pair of runs with register kernel {{@code kernel}} (not {{@link #LOOP}}); returns Σe². */
+    static float sgd(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA, int uB, int b, int endB) {{
+        return switch (kernel) {{
+{cases(False)}
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        }};
+    }}
+
+    /** AdaGrad over a pair of runs with register kernel {{@code kernel}} (not {{@link #LOOP}}); returns Σe². */
+    static float adagrad(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            float[] gu, float[] gi, int uA, int a, int endA, int uB, int b, int endB) {{
+        return switch (kernel) {{
+{cases(True)}
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        }};
+    }}
+
+{chr(10).join(chr(10) + m for m in body).lstrip(chr(10))}
+}}
+"""
+    open("src/main/java/dev/lfm/compute/cpu/CpuSgdKernels.java", "w").write(src)
+
+
+main()
