@@ -35,6 +35,9 @@ public final class TrainCommand implements Callable<Integer> {
     DataOptions data;
 
     @Mixin
+    EngineOptions engine;
+
+    @Mixin
     TrainingOptions training;
 
     @Mixin
@@ -79,6 +82,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (engine.onSpark()) {
+            return engine.train(this); // --engine spark|spark-als: the same flags, run on Spark (SparkTrain)
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = config();
