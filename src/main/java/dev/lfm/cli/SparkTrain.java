@@ -56,30 +56,62 @@ final class SparkTrain {
         if (!als) {
             new DsgdTrainer(c, dsgd, null); // refuses what DSGD cannot train, in one line, before Spark starts
         }
+        requireVectorApi();
         try (Sessions.Handle h = Sessions.open(so.master, so.partitions == null ? 0 : so.partitions,
                 note -> err.println("note: " + note))) {
-            SparkSession spark = h.spark();
-            if (so.checkpointDir != null) {
-                spark.sparkContext().setCheckpointDir(so.checkpointDir);
+            return run(h, c, als, dsgd);
+        } catch (Exception e) {
+            throw vectorApiMissing(e);
+        }
+    }
+
+    /** The Vector API line, for a driver or executor JVM started without it. */
+    static final String NO_VECTOR_API = "lfm's CPU kernel (each Spark task runs it) needs the Vector API in every JVM: "
+            + "--add-modules jdk.incubator.vector (spark-submit --driver-java-options '--add-modules jdk.incubator.vector' "
+            + "--conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector)";
+
+    /** One line when this (driver) JVM lacks jdk.incubator.vector. */
+    static void requireVectorApi() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new LfmException(NO_VECTOR_API);
+        }
+    }
+
+    /** {@code e} as the one line {@link #NO_VECTOR_API} when an executor failed for want of the Vector API; else {@code e}. */
+    static RuntimeException vectorApiMissing(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException
+                    || (m != null && m.contains("NoClassDefFoundError"))) && m != null && m.contains("jdk/incubator/vector")) {
+                return new LfmException(NO_VECTOR_API);
             }
-            int p = so.partitions != null ? so.partitions : spark.sparkContext().defaultParallelism();
-            String[] description = new String[1];
-            Dataset<Row> rows = ratings(spark, c, p, description);
-            SparkData data = SparkData.prepare(spark, rows, p, description[0]);
-            try {
-                String summary = String.format(Locale.ROOT, "%s: %d users x %d items; %d train / %d validation / %d test "
-                                + "ratings", description[0], data.numUsers(), data.numItems(), data.numTrain(),
-                        data.numValidation(), data.numTest());
-                out.println("data: " + summary);
-                out.printf(Locale.ROOT, "engine: %s on %s (Spark %s), %d x %d blocks, prepared in %.1f s%n",
-                        als ? "MLlib ALS" : "DSGD", h.master(), spark.version(), p, p, data.seconds());
-                if (als) {
-                    return als(data, c, h.master(), p, summary);
-                }
-                return dsgd(data, c, new DsgdOptions(p, dsgd.checkpointEvery()), summary);
-            } finally {
-                data.release();
+        }
+        return e instanceof RuntimeException r ? r : new RuntimeException(e);
+    }
+
+    private Integer run(Sessions.Handle h, TrainingConfig c, boolean als, DsgdOptions dsgd) {
+        SparkOptions so = cmd.engine.spark;
+        SparkSession spark = h.spark();
+        if (so.checkpointDir != null) {
+            spark.sparkContext().setCheckpointDir(so.checkpointDir);
+        }
+        int p = so.partitions != null ? so.partitions : spark.sparkContext().defaultParallelism();
+        String[] description = new String[1];
+        Dataset<Row> rows = ratings(spark, c, p, description);
+        SparkData data = SparkData.prepare(spark, rows, p, description[0]);
+        try {
+            String summary = String.format(Locale.ROOT, "%s: %d users x %d items; %d train / %d validation / %d test "
+                            + "ratings", description[0], data.numUsers(), data.numItems(), data.numTrain(),
+                    data.numValidation(), data.numTest());
+            out.println("data: " + summary);
+            out.printf(Locale.ROOT, "engine: %s on %s (Spark %s), %d x %d blocks, prepared in %.1f s%n",
+                    als ? "MLlib ALS" : "DSGD", h.master(), spark.version(), p, p, data.seconds());
+            if (als) {
+                return als(data, c, h.master(), p, summary);
             }
+            return dsgd(data, c, new DsgdOptions(p, dsgd.checkpointEvery()), summary);
+        } finally {
+            data.release();
         }
     }
 
