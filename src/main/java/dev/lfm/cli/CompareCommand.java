@@ -54,6 +54,15 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Backends to compare, comma-separated (default: all known: cuda,opencl,cpu).")
     List<String> backends;
 
+    @Option(names = "--engines", split = ",", paramLabel = "NAME", description = "Engines to compare on the same "
+            + "split and settings, comma-separated: local (this machine, on each of --backends), spark (DSGD on Apache "
+            + "Spark), spark-als (Spark MLlib's ALS, --epochs iterations, no biases) (default: local). With a Spark "
+            + "engine a second table gives seconds, test RMSE and objective per engine.")
+    List<String> engines;
+
+    @Mixin
+    SparkOptions spark;
+
     @Mixin
     DeviceOptions device;
 
@@ -71,7 +80,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--chart", paramLabel = "FILE", converter = OutputPath.class, description = "Write a bar chart of updates/s (PNG).")
+    @Option(names = "--chart", paramLabel = "FILE", converter = OutputPath.class, description = "Write a bar chart of "
+            + "updates/s (PNG); with a Spark engine, test RMSE against training seconds per engine.")
     Path chart;
 
     picocli.CommandLine.Model.CommandSpec spec;
@@ -92,6 +102,33 @@ public final class CompareCommand implements Callable<Integer> {
         return c;
     }
 
+    /**
+     * One engine's outcome in the engine table.
+     *
+     * @param where backend and device, or Spark master and p
+     * @param epochs epochs run (ALS: iterations)
+     * @param trainSeconds the engine's own training time (evaluation excluded)
+     * @param wallSeconds wall time of the whole training call (evaluation included, data preparation not)
+     * @param testRmse test RMSE at the best epoch (early stopping) or the last
+     * @param objective L at that epoch
+     * @param history per-epoch records (empty for MLlib ALS, which reports only its end)
+     */
+    record EngineRow(String engine, String where, int epochs, double trainSeconds, double wallSeconds, double testRmse,
+                     double objective, List<dev.lfm.train.EpochRecord> history) {
+    }
+
+    /** The engines asked for (default local), each known; the Spark ones in {@code sparkEngines()}. */
+    List<String> engineNames() {
+        List<String> e = new ArrayList<>();
+        for (String raw : engines == null || engines.isEmpty() ? List.of("local") : engines) {
+            String n = EngineOptions.parse(raw);
+            if (!e.contains(n)) {
+                e.add(n);
+            }
+        }
+        return e;
+    }
+
     @Override
     public Integer call() {
         if (System.getProperty("lfm.cpu.warmup") == null) {
@@ -102,13 +139,141 @@ public final class CompareCommand implements Callable<Integer> {
         if (backends != null) {
             backends.forEach(Backends::provider); // unknown names fail before the data is loaded
         }
+        List<String> names = engineNames();
+        List<String> onSpark = names.stream().filter(n -> !n.equals("local")).toList();
+        if (onSpark.isEmpty()) {
+            if (spark.anyGiven()) {
+                throw new LfmException(spark.firstGiven() + " applies to --engines with spark or spark-als");
+            }
+            output.checkWritable();
+            if (chart != null) {
+                OutputFiles.checkWritable(chart);
+            }
+            Dataset ds = data.load(out);
+            compare(ds, config, out);
+            return 0;
+        }
+        spark.check();
+        if (backends != null && !names.contains("local")) {
+            throw new LfmException("--backends applies to the local engine: add local to --engines");
+        }
+        if (onSpark.contains("spark") && !config.isPlainSgd()) {
+            throw new LfmException("--engines spark trains by plain per-rating SGD (DSGD): use --optimizer sgd "
+                    + "--batch-size 1 (got " + config.describeAlgorithm() + ")");
+        }
+        if (device.half()) {
+            throw new LfmException("--factor-storage half does not combine with --engines (the engine table compares "
+                    + "float runs)");
+        }
+        dev.lfm.spark.SparkAvailability.require();
         output.checkWritable();
         if (chart != null) {
             OutputFiles.checkWritable(chart);
         }
         Dataset ds = data.load(out);
-        compare(ds, config, out);
+        compareEngines(ds, config, names, onSpark, out);
         return 0;
+    }
+
+    /** Local rows (one per backend), then the Spark engines on the very same split; both tables. */
+    List<EngineRow> compareEngines(Dataset ds, TrainingConfig config, List<String> names, List<String> onSpark,
+                                   PrintWriter out) {
+        List<EngineRow> rows = new ArrayList<>();
+        List<Comparison.Row> throughput = List.of();
+        List<String> skipped = new ArrayList<>();
+        out.printf("data: %s%n", ds.description());
+        out.printf("training: %s, k=%d, %d epochs (first %d untimed warm-up), lr=%s, seed=%d%n",
+                config.describeAlgorithm(), config.rank, config.epochs, warmup, config.lr, config.seed);
+        if (names.contains("local")) {
+            List<Comparison.Measured> measured = measure(ds, config, backendNames(), skipped, out, rows);
+            throughput = Comparison.rows(measured, config.rank, warmup);
+            out.print(table(throughput, warmup));
+        }
+        rows.addAll(SparkCompare.run(ds, config, onSpark, spark, out, spec.commandLine().getErr()));
+        out.print(engineTable(rows, config));
+        out.flush();
+        Map<String, Object> root = report(ds, config, throughput, skipped);
+        root.put("engines", engineReport(rows));
+        if (output.write(root)) {
+            out.printf("report: %s%n", output.report);
+        }
+        if (chart != null) {
+            writeEngineChart(chart, rows, config);
+            out.printf("chart: %s%n", chart);
+        }
+        return rows;
+    }
+
+    /** The engine table: seconds, test RMSE, objective and RMSE against the first local row; notes under it. */
+    static String engineTable(List<EngineRow> rows, TrainingConfig config) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-10s %-44s %6s %9s %9s %10s %12s %11s%n", "engine", "runs on", "epochs",
+                "train s", "wall s", "test RMSE", "objective", "RMSE-local"));
+        double ref = rows.stream().filter(r -> r.engine().equals("local")).mapToDouble(EngineRow::testRmse).findFirst()
+                .orElse(Double.NaN);
+        for (EngineRow r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-10s %-44s %6d %9s %9s %10s %12s %11s%n", r.engine(),
+                    clip(r.where(), 44), r.epochs(), num("%.2f", r.trainSeconds()), num("%.2f", r.wallSeconds()),
+                    num("%.5f", r.testRmse()), num("%.6g", r.objective()), num("%+.5f", r.testRmse() - ref)));
+        }
+        sb.append(String.format(Locale.ROOT, "same split and settings (k=%d, reg=%s, %s); test RMSE and objective at the "
+                + "best validation epoch (early stopping) or the last; train s: the engine's training time without "
+                + "evaluation, wall s: the whole training call, data preparation and Spark's start excluded%n",
+                config.rank, config.lambda, config.describeAlgorithm()));
+        if (rows.stream().anyMatch(r -> r.engine().equals("spark-als"))) {
+            sb.append(String.format(Locale.ROOT, "spark-als: MLlib's ALS fits p_u·q_i only: no μ and no biases can be "
+                    + "had there, which costs it accuracy on explicit ratings; --epochs %d are its iterations, --reg its "
+                    + "regParam (ALS-WR, lfm's weighted λ); its objective is lfm's L for that model (μ = 0)%n",
+                    config.epochs));
+        }
+        return sb.toString();
+    }
+
+    private static List<Map<String, Object>> engineReport(List<EngineRow> rows) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (EngineRow r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("engine", r.engine());
+            m.put("runs_on", r.where());
+            m.put("epochs", r.epochs());
+            m.put("train_seconds", r.trainSeconds());
+            m.put("wall_seconds", r.wallSeconds());
+            m.put("test_rmse", r.testRmse());
+            m.put("objective", r.objective());
+            m.put("biases", !r.engine().equals("spark-als"));
+            list.add(m);
+        }
+        return list;
+    }
+
+    /** Test RMSE against training seconds: a line per engine with epochs, one point for MLlib ALS. */
+    private static void writeEngineChart(Path file, List<EngineRow> rows, TrainingConfig config) {
+        org.knowm.xchart.XYChart c = new org.knowm.xchart.XYChartBuilder().width(800).height(500)
+                .title("Test RMSE vs training seconds, k = " + config.rank)
+                .xAxisTitle("training seconds").yAxisTitle("test RMSE").build();
+        for (EngineRow r : rows) {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (dev.lfm.train.EpochRecord e : r.history()) {
+                if (Double.isFinite(e.testRmse())) {
+                    x.add(e.elapsed());
+                    y.add(e.testRmse());
+                }
+            }
+            if (x.isEmpty() && Double.isFinite(r.testRmse())) {
+                x.add(r.trainSeconds());
+                y.add(r.testRmse());
+            }
+            if (!x.isEmpty()) {
+                String name = r.engine() + " (" + clip(r.where(), 30) + ")";
+                c.addSeries(name, x, y);
+            }
+        }
+        OutputFiles.write(file, os -> BitmapEncoder.saveBitmap(c, os, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    private List<String> backendNames() {
+        return backends == null || backends.isEmpty() ? Backends.names() : backends;
     }
 
     /** {@link #defaults()} with every training flag given, validated. */
@@ -135,14 +300,34 @@ public final class CompareCommand implements Callable<Integer> {
 
     /** Trains on every requested backend that is available and prints (and writes) the comparison. */
     List<Comparison.Row> compare(Dataset ds, TrainingConfig config, PrintWriter out) {
-        List<String> names = backends == null || backends.isEmpty() ? Backends.names() : backends;
+        List<String> names = backendNames();
         out.printf("data: %s%n", ds.description());
         out.printf("training: %s, k=%d, %d epochs (%s), lr=%s, seed=%d%n",
                 config.describeAlgorithm(), config.rank, config.epochs, warmup == Comparison.WARMUP_AUTO
                         ? "untimed warm-up per backend until epoch times settle" : "first " + warmup + " untimed warm-up",
                 config.lr, config.seed);
-        List<Comparison.Measured> measured = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<Comparison.Measured> measured = measure(ds, config, names, skipped, out, null);
+        List<Comparison.Row> rows = Comparison.rows(measured, config.rank, warmup);
+        out.print(table(rows, warmup));
+        out.flush();
+        if (output.write(report(ds, config, rows, skipped))) {
+            out.printf("report: %s%n", output.report);
+        }
+        if (chart != null) {
+            writeChart(chart, rows, config);
+            out.printf("chart: %s%n", chart);
+        }
+        return rows;
+    }
+
+    /**
+     * Trains on every named backend that is available (skips noted on {@code out} and in
+     * {@code skipped}); with {@code engineRows}, each float run is added there as a local engine row.
+     */
+    private List<Comparison.Measured> measure(Dataset ds, TrainingConfig config, List<String> names,
+                                              List<String> skipped, PrintWriter out, List<EngineRow> engineRows) {
+        List<Comparison.Measured> measured = new ArrayList<>();
         for (String raw : names) {
             String name = raw.trim().toLowerCase(Locale.ROOT);
             BackendProvider provider = Backends.provider(name);
@@ -163,25 +348,21 @@ public final class CompareCommand implements Callable<Integer> {
                 try (backend) {
                     out.printf("%s%s: training on %s ...%n", name, half ? " (fp16 factors)" : "", backend.device());
                     out.flush();
+                    long t0 = System.nanoTime();
                     TrainingResult r = new Trainer(config, null).train(backend, ds.train(), ds.validation(), ds.test());
                     measured.add(new Comparison.Measured(backend.name(), backend.device(), backend.threads(), r, half));
+                    if (engineRows != null && !half) {
+                        engineRows.add(new EngineRow("local", backend.name() + ", " + backend.device(), r.epochsRun(),
+                                r.trainSeconds(), (System.nanoTime() - t0) / 1e9, r.best().testRmse(),
+                                r.best().objective(), r.history()));
+                    }
                 }
             }
         }
         if (measured.isEmpty()) {
             throw new LfmException("none of the backends " + String.join(",", names) + " is available");
         }
-        List<Comparison.Row> rows = Comparison.rows(measured, config.rank, warmup);
-        out.print(table(rows, warmup));
-        out.flush();
-        if (output.write(report(ds, config, rows, skipped))) {
-            out.printf("report: %s%n", output.report);
-        }
-        if (chart != null) {
-            writeChart(chart, rows, config);
-            out.printf("chart: %s%n", chart);
-        }
-        return rows;
+        return measured;
     }
 
     private static void skip(PrintWriter out, List<String> skipped, String name, String why) {

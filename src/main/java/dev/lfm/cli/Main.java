@@ -39,6 +39,9 @@ public final class Main implements Runnable {
             System.err.println("lfm: out of memory: give the JVM more heap (LFM_JAVA_OPTS=-Xmx16g) or use a smaller problem");
             code = 3;
         }
+        if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+            return; // spark-submit --deploy-mode cluster: the application master reports a normal return as success
+        }
         System.exit(code);
     }
 

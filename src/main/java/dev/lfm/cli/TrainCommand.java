@@ -36,6 +36,9 @@ public final class TrainCommand implements Callable<Integer> {
     DataOptions data;
 
     @Mixin
+    EngineOptions engine;
+
+    @Mixin
     TrainingOptions training;
 
     @Mixin
@@ -108,6 +111,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (engine.onSpark()) {
+            return engine.train(this); // --engine spark|spark-als: the same flags, run on Spark (SparkTrain)
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainingConfig config = config();
@@ -208,6 +214,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The JSON report: run, data, {@link TrainingConfig#toMap() hyperparameters}, best epoch's results, history. */
     static Map<String, Object> report(TrainingConfig c, Dataset ds, TrainingResult r) {
+        return report(c, ds.description(), ds.train().numUsers(), ds.train().numItems(), ds.train().size(),
+                ds.validation() == null ? 0 : ds.validation().size(), ds.test() == null ? 0 : ds.test().size(), r);
+    }
+
+    /** The report for data described by counts (the Spark engine never holds the ratings). */
+    static Map<String, Object> report(TrainingConfig c, String data, long numUsers, long numItems, long numTrain,
+                                      long numValidation, long numTest, TrainingResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("backend", r.backend());
         m.put("device", r.device());
@@ -217,12 +230,12 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("epochs_run", r.epochsRun());
         m.put("best_epoch", r.bestEpoch());
         m.put("stopped_early", r.stoppedEarly());
-        m.put("data", ds.description());
-        m.put("num_users", ds.train().numUsers());
-        m.put("num_items", ds.train().numItems());
-        m.put("num_train", ds.train().size());
-        m.put("num_validation", ds.validation() == null ? 0 : ds.validation().size());
-        m.put("num_test", ds.test() == null ? 0 : ds.test().size());
+        m.put("data", data);
+        m.put("num_users", numUsers);
+        m.put("num_items", numItems);
+        m.put("num_train", numTrain);
+        m.put("num_validation", numValidation);
+        m.put("num_test", numTest);
         m.put("hyperparameters", c.toMap());
         EpochRecord best = r.best();
         m.put("objective", best.objective());

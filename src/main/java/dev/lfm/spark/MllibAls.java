@@ -47,6 +47,39 @@ public final class MllibAls {
 
     /** Fits ALS with {@code config.rank}, {@code config.lambda} as regParam, {@code config.epochs} iterations. */
     public static Result train(SparkData data, TrainingConfig config) {
+        // ALS cuts its lineage every 10 iterations only when the context has a checkpoint directory;
+        // without one, 30 iterations overflow the task threads' stacks deserializing the lineage. On a
+        // local master a temporary directory is set for the fit and unset after (--checkpoint-dir on a cluster).
+        org.apache.spark.SparkContext sc = data.spark.sparkContext();
+        java.nio.file.Path tmp = null;
+        if (sc.getCheckpointDir().isEmpty() && sc.isLocal()) {
+            try {
+                tmp = java.nio.file.Files.createTempDirectory("lfm-als-checkpoints");
+            } catch (java.io.IOException e) {
+                throw new dev.lfm.LfmException("cannot create a temporary checkpoint directory for MLlib ALS ("
+                        + e.getMessage() + "): give --checkpoint-dir");
+            }
+            sc.setCheckpointDir(tmp.toString());
+        }
+        try {
+            return fit(data, config);
+        } finally {
+            if (tmp != null) {
+                sc.setCheckpointDir(null); // local mode: back to no checkpoint directory
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | RuntimeException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    private static Result fit(SparkData data, TrainingConfig config) {
         Dataset<Row> rows = data.indexed.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> train = rows.where(col("part").equalTo(HashSplit.TRAIN));

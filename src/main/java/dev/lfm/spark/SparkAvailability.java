@@ -9,8 +9,8 @@ import dev.lfm.LfmException;
 public final class SparkAvailability {
     /** The one line a user sees when Spark is asked for and missing. */
     public static final String MISSING = "--engine spark needs Apache Spark on the class path: build its jars with "
-            + "'mvn -B -Pspark-libs -DskipTests package' (target/spark-jars, about 320 MB) or run lfm with spark-submit "
-            + "(spark-submit --class dev.lfm.spark.SparkMain target/lfm.jar train ...)";
+            + "'mvn -B -Pspark-libs -DskipTests package' (190 jars, 306 MB in target/spark-jars) or run lfm with spark-submit "
+            + "(spark-submit --class dev.lfm.cli.Main target/lfm.jar train --engine spark ...)";
 
     private static volatile Boolean available;
 
