@@ -165,7 +165,7 @@ public final class Trainer {
      * {@link TrainingConfig#AUTO_RANK_PROBE_EPOCHS} epochs (same seed, no early stopping), and the lower
      * validation RMSE of the last probe epoch wins (ties: the smaller rank). Without validation data
      * {@link TrainingConfig#AUTO_RANK_WITHOUT_VALIDATION}; with a warm start the initial model's rank.
-     * {@code why} receives a one-line account ("8: 0.8712, 64: 0.8653 after 5 epochs").
+     * {@code why} receives a one-line account ("8: 0.8712, 64: 0.8653 after 3 epochs").
      */
     private static int chooseRank(TrainingConfig c, Backend backend, Ratings train, Ratings validation,
                                   FactorModel init, StringBuilder why) {

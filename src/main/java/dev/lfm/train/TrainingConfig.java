@@ -86,7 +86,7 @@ public final class TrainingConfig implements Cloneable {
      */
     static final int[] AUTO_RANKS = {8, 64};
     /** Epochs each rank of {@link #AUTO_RANKS} trains before the choice. */
-    public static final int AUTO_RANK_PROBE_EPOCHS = 5;
+    public static final int AUTO_RANK_PROBE_EPOCHS = 3;
     /** The rank {@link #RANK_AUTO} means when there is no validation split to choose on. */
     public static final int AUTO_RANK_WITHOUT_VALIDATION = 8;
     /** {@link #patience} value meaning "on when there is a validation split". */
