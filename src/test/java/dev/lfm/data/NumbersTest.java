@@ -112,6 +112,22 @@ class NumbersTest {
     }
 
     @Test
+    void leadingZerosAndExponentsThatCancel() {
+        // the fraction's leading zeros move the decimal scale without counting as significant digits,
+        // so an exponent can bring the scale back into the exactly representable range
+        assertThat(parse("0." + "0".repeat(95) + "1e1")).isEqualTo(1e-95);
+        assertThat(parse("0." + "0".repeat(95) + "1e96")).isEqualTo(1.0);
+        assertThat(parse("0." + "0".repeat(95) + "25e+97")).isEqualTo(25.0);
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int t = 0; t < 5000; t++) {
+            int zeros = rnd.nextInt(130);
+            String s = "0." + "0".repeat(zeros) + (1 + rnd.nextInt(999_999)) + "e" + (rnd.nextBoolean() ? "" : "-")
+                    + rnd.nextInt(140);
+            assertThat(parse(s)).as(s).isEqualTo(Double.parseDouble(s));
+        }
+    }
+
+    @Test
     void ratingLikeValuesAreExact() {
         for (int j = 0; j <= 1000; j++) {
             String s = String.format(Locale.ROOT, "%d.%03d", j / 200, (j * 7) % 1000);

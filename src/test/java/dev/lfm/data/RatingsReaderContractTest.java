@@ -112,7 +112,16 @@ class RatingsReaderContractTest {
     }
 
     @Test
+    void aLineLongerThanTheBufferIsReadWhole() {
+        // 1.5 MiB of trailing spaces: the 1 MiB line buffer must grow, and the rating is "3"
+        String text = "1,2,3" + " ".repeat(3 << 19) + "\n4,5,1\n";
+        Ratings r = read(text, CSV);
+        assertThat(dump(r)).isEqualTo("1:2=3.0 4:5=1.0");
+    }
+
+    @Test
     void byteOrderMarkIsDroppedOnlyAtTheStart() {
+        assertThat(error("\uFEFF", CSV)).isEqualTo("f: no ratings found");
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] body = "1,2,3\n4,5,1\n".getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[bom.length + body.length];
@@ -193,6 +202,11 @@ class RatingsReaderContractTest {
         assertThat(error("1,,3\n", CSV)).isEqualTo("f:1: missing item id");
         assertThat(error("1,2, \t\n", CSV)).isEqualTo("f:1: missing rating");
         assertThat(error("\n\n   \n", CSV)).isEqualTo("f: no ratings found");
+        // an empty field between two tab delimiters
+        ReadOptions tab = ReadOptions.delimited("\t", 0, 1, 2);
+        assertThat(error("1\t\t3\n", tab)).isEqualTo("f:1: missing item id");
+        assertThat(error("\t1\t3\n", tab)).isEqualTo("f:1: missing user id");
+        assertThat(error("1\t2\t\t5\n", tab)).isEqualTo("f:1: missing rating");
     }
 
     @Test
@@ -205,6 +219,9 @@ class RatingsReaderContractTest {
         assertThat(error("-5,1,1\n", CSV)).isEqualTo("f:1: negative user id '-5'");
         assertThat(error("1,-0,1\n", CSV)).isEqualTo("f:1: negative item id '-0'");
         assertThat(error("-,1,1\n", CSV)).isEqualTo("f:1: user id '-' is not an integer");
+        assertThat(error("1,-,1\n", CSV)).isEqualTo("f:1: item id '-' is not an integer");
+        assertThat(error("1,-9,1\n", CSV)).isEqualTo("f:1: negative item id '-9'");
+        assertThat(error("1,-09,1\n", CSV)).isEqualTo("f:1: negative item id '-09'");
         assertThat(error("-a,1,1\n", CSV)).isEqualTo("f:1: user id '-a' is not an integer");
         assertThat(error("1-,1,1\n", CSV)).isEqualTo("f:1: user id '1-' is not an integer");
         assertThat(error("1,2/,1\n", CSV)).isEqualTo("f:1: item id '2/' is not an integer");
@@ -242,6 +259,8 @@ class RatingsReaderContractTest {
         assertThat(r.numItems()).isEqualTo(10);
         assertThat(r.userIds().isIdentity()).isTrue();
         assertThat(r.userIds().size()).isEqualTo(10);
+        assertThat(r.itemIds().size()).isEqualTo(10);
+        assertThat(r.itemIds().isIdentity()).isTrue();
         assertThat(error("0 0 1\n10 0 1\n", libmf)).isEqualTo("f:2: user id 10 would make an id space of 11 users"
                 + " (LIBMF ids are 0-based indices), more than the limit of 10 (if the ids are right, raise it with --max-ids)");
         assertThat(error("0 10 1\n", libmf)).startsWith("f:1: item id 10 would make an id space of 11 items");
@@ -326,6 +345,15 @@ class RatingsReaderContractTest {
         assertThat(dump(read("userId,movieId,rating\n1,2,3\n", detect))).isEqualTo("1:2=3.0");
         assertThat(dump(read("\"user\",'item', rating \n1,2,3\n", detect))).isEqualTo("1:2=3.0");
         assertThat(dump(read("_u,\u00e9tem,Zed9\n1,2,3\n", detect))).isEqualTo("1:2=3.0");
+        // first letters at both ends of each range, a byte >= 0x80, spaces inside names
+        for (String h : new String[] {"A,a,z", "Z,zz,Alpha", "user id,movie id,rating", "\"user\" ,'item'\t,rating"}) {
+            assertThat(dump(read(h + "\n1,2,3\n", detect))).as(h).isEqualTo("1:2=3.0");
+        }
+        byte[] high = {(byte) 0x80, 'u', ',', 'i', ',', 'r', '\n', '1', ',', '2', ',', '3', '\n'};
+        assertThat(dump(read(high, detect))).isEqualTo("1:2=3.0");
+        for (String h : new String[] {"@,item,rating", "[u,item,rating", "`u,item,rating", "{u,item,rating"}) {
+            assertThat(error(h + "\n", detect)).as(h).startsWith("f:1: user id '");
+        }
         assertThat(dump(read("\n  \nu,i,r\n1,2,3\n", detect))).isEqualTo("1:2=3.0");
         assertThat(error("user,,rating\n1,2,3\n", detect)).isEqualTo("f:1: user id 'user' is not an integer");
         assertThat(error("nan,item,rating\n", detect)).isEqualTo("f:1: user id 'nan' is not an integer");
@@ -375,6 +403,8 @@ class RatingsReaderContractTest {
         assertThat(refusal(bytes(0x28, 0xb5, 0x2f, 0xfd))).isEqualTo("f: looks compressed (zstd); decompress it first");
         assertThat(refusal(bytes(0xff, 0xfe, '1', 0))).isEqualTo("f: is UTF-16 text; save it as UTF-8");
         assertThat(refusal(bytes(0xfe, 0xff, 0, '1'))).isEqualTo("f: is UTF-16 text; save it as UTF-8");
+        assertThat(refusal(bytes(0xff, 0xfe))).isEqualTo("f: is UTF-16 text; save it as UTF-8");
+        assertThat(refusal(bytes(0xfe, 0xff))).isEqualTo("f: is UTF-16 text; save it as UTF-8");
         assertThat(refusal(bytes('1', ',', '2', ',', '3', 0))).isEqualTo("f: is not text (it holds NUL bytes)");
         // near misses are text (and then fail or pass as ratings)
         assertThat(refusal(bytes(0x1f, '1'))).startsWith("f:1: ");

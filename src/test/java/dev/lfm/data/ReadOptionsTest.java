@@ -58,6 +58,10 @@ class ReadOptionsTest {
         assertThatThrownBy(() -> opts("\r", 0, 1, 2, Float.NaN, Float.NaN, 1))
                 .hasMessage("the delimiter must not contain a line break");
         assertThatCode(() -> opts("\t", 0, 1, 2, Float.NaN, Float.NaN, 1)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> opts("\n", 0, 1, 2, Float.NaN, Float.NaN, 1))
+                .hasMessage("the delimiter must not contain a line break");
+        assertThatThrownBy(() -> opts(";\r", 0, 1, 2, Float.NaN, Float.NaN, 1))
+                .hasMessage("the delimiter must not contain a line break");
     }
 
     @Test
