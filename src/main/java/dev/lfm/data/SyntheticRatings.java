@@ -490,7 +490,7 @@ public final class SyntheticRatings {
     /**
      * Planted biased problem with a seeded 80/20 train/test split (no validation), for verification
      * and contract tests: r = 3 + b_u + b_i + p_u·q_i + noise with true factors of the given rank
-     * (entries N(0, 1/√rank)), biases N(0, 0.3²), Gaussian noise of σ {@code noise}; each (u, i)
+     * (entries of standard deviation 1/√rank, so Var(p·q) = 1/rank), biases N(0, 0.3²), Gaussian noise of σ {@code noise}; each (u, i)
      * observed with probability {@code density}. The scale is [floor(min), ceil(max)] of the values.
      */
     public static Split planted(int numUsers, int numItems, int rank, double density, double noise, long seed) {
