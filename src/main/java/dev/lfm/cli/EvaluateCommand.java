@@ -28,8 +28,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file written by 'lfm train --save'.")
-    Path modelFile;
+    @Mixin
+    ModelFileOptions model;
 
     @Mixin
     RatingFileOptions data;
@@ -69,7 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         data.required("the ratings to evaluate on");
         output.checkWritable();
-        FactorModel m = ModelIO.load(modelFile);
+        FactorModel m = model.load();
         Ratings excluded = exclude == null ? null : RatingsReader.read(exclude, data.readOptions());
         Ratings r = data.read(data.readOptions(), m.userIds, m.itemIds);
         double sse = 0;
@@ -87,10 +87,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         double rmse = Math.sqrt(sse / r.size());
         double mae = sae / r.size();
-        out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", modelFile.getFileName(), data.data.getFileName(),
+        out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", model.file.getFileName(), data.data.getFileName(),
                 r.size(), rmse, mae, cold > 0 ? " (" + cold + " with a user or item unknown to the model)" : "");
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", modelFile.toString());
+        report.put("model", model.file.toString());
         report.put("data", data.data.toString());
         report.put("num_ratings", r.size());
         report.put("num_unknown", cold);

@@ -27,8 +27,8 @@ public final class FoldInCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file written by 'lfm train --save'.")
-    Path modelFile;
+    @Mixin
+    ModelFileOptions model;
 
     @Mixin
     RatingFileOptions data;
@@ -45,13 +45,13 @@ public final class FoldInCommand implements Callable<Integer> {
         data.required("the new users' ratings");
         OutputFiles.checkWritable(save);
         output.checkWritable();
-        FactorModel m = ModelIO.load(modelFile);
+        FactorModel m = model.load();
         Objective objective = FoldIn.objectiveOf(m); // before reading: a model that cannot be folded fails fast
         Ratings fresh = data.read();
         FoldIn.Result r = FoldIn.foldIn(m, fresh, objective, 0);
         out.printf("fold-in of %s into %s: %d users folded (%d added, %d updated), %d unchanged; %d ratings used, "
                         + "%d ratings of %d unknown items ignored; %.2f s, %.0f users/s%n", data.data.getFileName(),
-                modelFile.getFileName(), r.usersFolded(), r.usersAdded(), r.usersUpdated(), r.usersUnchanged(),
+                model.file.getFileName(), r.usersFolded(), r.usersAdded(), r.usersUpdated(), r.usersUnchanged(),
                 r.ratingsUsed(), r.ratingsIgnored(), r.unknownItems(), r.seconds(), r.usersPerSecond());
         ModelIO.save(r.model(), save);
         out.printf("saved model to %s (%d users x %d items)%n", save, r.model().numUsers, r.model().numItems);
@@ -63,7 +63,7 @@ public final class FoldInCommand implements Callable<Integer> {
 
     private Map<String, Object> report(FoldIn.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", modelFile.toString());
+        m.put("model", model.file.toString());
         m.put("data", data.data.toString());
         m.put("saved", save.toString());
         m.put("users_folded", r.usersFolded());

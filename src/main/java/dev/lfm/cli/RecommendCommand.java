@@ -50,8 +50,8 @@ public final class RecommendCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file written by 'lfm train --save'.")
-    Path modelFile;
+    @Mixin
+    ModelFileOptions model;
 
     @Option(names = "--user", paramLabel = "ID", description = "One user (id as in the rating file): a table on standard output.")
     Long user;
@@ -101,10 +101,10 @@ public final class RecommendCommand implements Callable<Integer> {
         if (batch) {
             OutputFiles.checkWritable(out);
         }
-        FactorModel m = ModelIO.load(modelFile);
+        FactorModel m = model.load();
         long[] ids = usersFile == null ? null : RecommendationFiles.readIds(usersFile);
         if (user != null && userRow(m, user) < 0) {
-            throw new LfmException("user " + user + " is not in the model " + modelFile.getFileName());
+            throw new LfmException("user " + user + " is not in the model " + model.file.getFileName());
         }
         ItemTitles titles = titlesFile == null ? null : ItemTitles.read(titlesFile);
         Ratings rated = ratedItems(m, err);
