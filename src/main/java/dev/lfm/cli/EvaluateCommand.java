@@ -4,7 +4,6 @@ import dev.lfm.LfmException;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.RatingsReader;
 import dev.lfm.model.FactorModel;
-import dev.lfm.model.ModelIO;
 import dev.lfm.serve.RankingMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
