@@ -20,6 +20,7 @@ import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +53,21 @@ public final class ExperimentCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * An experiment's own defaults, the ones its help names, set on plain SGD's defaults before the
+     * user's flags.
+     */
+    record Defaults(Algorithm algorithm, int rank, double lambda, double lr, int epochs, int batchSize) {
+        void applyTo(TrainingConfig c) {
+            c.algorithm = algorithm;
+            c.rank = rank;
+            c.lambda = lambda;
+            c.lr = lr;
+            c.epochs = epochs;
+            c.batchSize = batchSize;
+        }
+    }
+
     /** The shared flow of every experiment subcommand. */
     abstract static class Base implements Callable<Integer> {
         @Mixin
@@ -71,6 +87,25 @@ public final class ExperimentCommand implements Runnable {
 
         CommandLine.Model.CommandSpec spec;
 
+        /** The experiment's name: its subcommand and the stem of its output files. */
+        private final String name;
+
+        /** The experiment's defaults, applied before the user's flags. */
+        private final Defaults defaults;
+
+        /** The experiment itself, for the subcommands without flags of their own (the others override run). */
+        private final Function<ExperimentContext, ExperimentResult> experiment;
+
+        Base(String name, Defaults defaults) {
+            this(name, defaults, null);
+        }
+
+        Base(String name, Defaults defaults, Function<ExperimentContext, ExperimentResult> experiment) {
+            this.name = name;
+            this.defaults = defaults;
+            this.experiment = experiment;
+        }
+
         @CommandLine.Spec
         void spec(CommandLine.Model.CommandSpec spec) {
             this.spec = spec;
@@ -82,17 +117,17 @@ public final class ExperimentCommand implements Runnable {
             // the experiments study plain SGD (and ALS) at the rank each names: the classic update rule, not train's
             // AdaGrad with an automatic rank
             TrainingConfig c = TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD);
-            c.rank = 8;
-            defaults(c);
+            defaults.applyTo(c);
             return c;
         }
 
-        /** The experiment's defaults, before the user's flags. */
-        abstract void defaults(TrainingConfig c);
+        ExperimentResult run(ExperimentContext ctx) {
+            return experiment.apply(ctx);
+        }
 
-        abstract ExperimentResult run(ExperimentContext ctx);
-
-        abstract String name();
+        String name() {
+            return name;
+        }
 
         @Override
         public Integer call() {
@@ -145,15 +180,8 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--reg-steps", defaultValue = "10", description = "Number of λ values, log-spaced (default: ${DEFAULT-VALUE}).")
         int regSteps;
 
-        @Override
-        String name() {
-            return RegSweep.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.rank = 8;
-            c.epochs = 12;
+        RegSweepCommand() {
+            super(RegSweep.NAME, new Defaults(Algorithm.GD, 8, Double.NaN, 0.01, 12, 1));
         }
 
         @Override
@@ -176,16 +204,8 @@ public final class ExperimentCommand implements Runnable {
                 description = "λ grid for re-tuning per k; the fixed λ is added (default: ${DEFAULT-VALUE}).")
         double[] lambdas;
 
-        @Override
-        String name() {
-            return RankSweep.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.algorithm = dev.lfm.train.Algorithm.ALS;
-            c.epochs = 3;
-            c.lambda = 0.001;
+        RankSweepCommand() {
+            super(RankSweep.NAME, new Defaults(Algorithm.ALS, 8, 0.001, 0.01, 3, 1));
         }
 
         @Override
@@ -206,17 +226,8 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--lr-factor", defaultValue = "3", description = "Ratio of neighbouring learning rates (default: ${DEFAULT-VALUE}).")
         double lrFactor;
 
-        @Override
-        String name() {
-            return OptimizerComparison.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.rank = 8;
-            c.lambda = 0.01;
-            c.epochs = 10;
-            c.batchSize = 4096;
+        OptimizersCommand() {
+            super(OptimizerComparison.NAME, new Defaults(Algorithm.GD, 8, 0.01, 0.01, 10, 4096));
         }
 
         @Override
@@ -234,22 +245,8 @@ public final class ExperimentCommand implements Runnable {
             description = {"Objective L and test RMSE against seconds and epochs/sweeps for SGD and ALS (same L).",
                 "Defaults: k = 8, λ = 0.01, lr = 0.01, 15 epochs. ALS is skipped (with a note) where the backend has none."})
     static final class SgdVsAlsCommand extends Base {
-        @Override
-        String name() {
-            return SgdVsAls.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.rank = 8;
-            c.lambda = 0.01;
-            c.lr = 0.01;
-            c.epochs = 15;
-        }
-
-        @Override
-        ExperimentResult run(ExperimentContext ctx) {
-            return SgdVsAls.run(ctx);
+        SgdVsAlsCommand() {
+            super(SgdVsAls.NAME, new Defaults(Algorithm.GD, 8, 0.01, 0.01, 15, 1), SgdVsAls::run);
         }
     }
 
@@ -261,17 +258,8 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
         int patience;
 
-        @Override
-        String name() {
-            return EarlyStopping.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.rank = 8;
-            c.lambda = 0.01;
-            c.lr = 0.01;
-            c.epochs = 40;
+        EarlyStoppingCommand() {
+            super(EarlyStopping.NAME, new Defaults(Algorithm.GD, 8, 0.01, 0.01, 40, 1));
         }
 
         @Override
@@ -294,17 +282,8 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--matrix", defaultValue = "p", description = "Block moved: p|q|both (default: ${DEFAULT-VALUE}).")
         String matrix;
 
-        @Override
-        String name() {
-            return Landscape.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.algorithm = Algorithm.ALS;
-            c.rank = 8;
-            c.lambda = 0.05;
-            c.epochs = 10;
+        LandscapeCommand() {
+            super(Landscape.NAME, new Defaults(Algorithm.ALS, 8, 0.05, 0.01, 10, 1));
         }
 
         @Override
@@ -317,21 +296,8 @@ public final class ExperimentCommand implements Runnable {
             description = {"Train and test RMSE per epoch with the generalization gap (test − train) shaded.",
                 "Defaults: SGD, k = 32, λ = 0.003, 30 epochs."})
     static final class GapCommand extends Base {
-        @Override
-        String name() {
-            return GeneralizationGap.NAME;
-        }
-
-        @Override
-        void defaults(TrainingConfig c) {
-            c.rank = 32;
-            c.lambda = 0.003;
-            c.epochs = 30;
-        }
-
-        @Override
-        ExperimentResult run(ExperimentContext ctx) {
-            return GeneralizationGap.run(ctx);
+        GapCommand() {
+            super(GeneralizationGap.NAME, new Defaults(Algorithm.GD, 32, 0.003, 0.01, 30, 1), GeneralizationGap::run);
         }
     }
 
