@@ -1,5 +1,6 @@
 package dev.lfm.cli;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.train.Algorithm;
 
 import dev.lfm.compute.Optimizer;
@@ -18,7 +19,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -232,15 +232,9 @@ public final class CompareCommand implements Callable<Integer> {
     private static List<Map<String, Object>> engineReport(List<EngineRow> rows) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (EngineRow r : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("engine", r.engine());
-            m.put("runs_on", r.where());
-            m.put("epochs", r.epochs());
-            m.put("train_seconds", r.trainSeconds());
-            m.put("wall_seconds", r.wallSeconds());
-            m.put("test_rmse", r.testRmse());
-            m.put("objective", r.objective());
-            m.put("biases", !r.engine().equals("spark-als"));
+            Map<String, Object> m = OrderedMap.of("engine", r.engine(), "runs_on", r.where(), "epochs", r.epochs(),
+                    "train_seconds", r.trainSeconds(), "wall_seconds", r.wallSeconds(), "test_rmse", r.testRmse(),
+                    "objective", r.objective(), "biases", !r.engine().equals("spark-als"));
             list.add(m);
         }
         return list;
@@ -423,30 +417,21 @@ public final class CompareCommand implements Callable<Integer> {
     /** The JSON report: data, {@link TrainingConfig#toMap() training} (with the warm-up), traffic model, one row per run. */
     private Map<String, Object> report(Dataset ds, TrainingConfig config, List<Comparison.Row> rows,
                                        List<String> skipped) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("created", Instant.now().toString());
-        root.put("data", ds.description());
         Map<String, Object> settings = config.toMap();
         settings.put("warmup_epochs", warmup == Comparison.WARMUP_AUTO ? "auto" : warmup);
-        root.put("training", settings);
-        root.put("bytes_per_update", Comparison.bytesPerUpdate(config.rank, Comparison.BYTES_PER_ELEMENT));
-        root.put("bytes_per_update_formula", "4*k*4 + 12");
-        root.put("bytes_per_update_half", Comparison.bytesPerUpdate(config.rank, Comparison.HALF_BYTES_PER_ELEMENT));
-        root.put("bytes_per_update_half_formula", "4*k*2 + 12");
+        Map<String, Object> root = OrderedMap.of("created", Instant.now().toString(), "data", ds.description(),
+                "training", settings,
+                "bytes_per_update", Comparison.bytesPerUpdate(config.rank, Comparison.BYTES_PER_ELEMENT),
+                "bytes_per_update_formula", "4*k*4 + 12",
+                "bytes_per_update_half", Comparison.bytesPerUpdate(config.rank, Comparison.HALF_BYTES_PER_ELEMENT),
+                "bytes_per_update_half_formula", "4*k*2 + 12");
         List<Map<String, Object>> list = new ArrayList<>();
         for (Comparison.Row r : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("backend", r.backend());
-            m.put("device", r.device());
-            m.put("threads", r.threads());
-            m.put("factor_storage", r.halfFactors() ? "half" : "float");
-            m.put("timed_epochs", r.timedEpochs());
-            m.put("seconds_per_epoch", r.secondsPerEpoch());
-            m.put("updates_per_second", r.updatesPerSecond());
-            m.put("effective_gb_per_second", r.gbPerSecond());
-            m.put("speedup_vs_cpu", r.speedup());
-            m.put("test_rmse", r.testRmse());
-            m.put("test_rmse_minus_cpu", r.rmseDiff());
+            Map<String, Object> m = OrderedMap.of("backend", r.backend(), "device", r.device(),
+                    "threads", r.threads(), "factor_storage", r.halfFactors() ? "half" : "float",
+                    "timed_epochs", r.timedEpochs(), "seconds_per_epoch", r.secondsPerEpoch(),
+                    "updates_per_second", r.updatesPerSecond(), "effective_gb_per_second", r.gbPerSecond(),
+                    "speedup_vs_cpu", r.speedup(), "test_rmse", r.testRmse(), "test_rmse_minus_cpu", r.rmseDiff());
             list.add(m);
         }
         root.put("backends", list);

@@ -1,13 +1,13 @@
 package dev.lfm.cli;
 
 import dev.lfm.LfmException;
+import dev.lfm.OrderedMap;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.RatingsReader;
 import dev.lfm.model.FactorModel;
 import dev.lfm.serve.RankingMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -88,13 +88,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         double mae = sae / r.size();
         out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", model.file.getFileName(), data.data.getFileName(),
                 r.size(), rmse, mae, cold > 0 ? " (" + cold + " with a user or item unknown to the model)" : "");
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", model.file.toString());
-        report.put("data", data.data.toString());
-        report.put("num_ratings", r.size());
-        report.put("num_unknown", cold);
-        report.put("rmse", rmse);
-        report.put("mae", mae);
+        Map<String, Object> report = OrderedMap.of("model", model.file.toString(), "data", data.data.toString(),
+                "num_ratings", r.size(), "num_unknown", cold, "rmse", rmse, "mae", mae);
         if (ranking) {
             RankingMetrics.Result res = RankingMetrics.evaluate(m, r, excluded, n, threshold, 0);
             out.printf("ranking%s (relevant: rated >= %s%s)%s%n", res, threshold,

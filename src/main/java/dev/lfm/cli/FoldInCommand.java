@@ -1,5 +1,6 @@
 package dev.lfm.cli;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.data.Ratings;
 import dev.lfm.io.OutputFiles;
 import dev.lfm.model.FactorModel;
@@ -8,7 +9,6 @@ import dev.lfm.objective.Objective;
 import dev.lfm.serve.FoldIn;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,21 +62,11 @@ public final class FoldInCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> report(FoldIn.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", model.file.toString());
-        m.put("data", data.data.toString());
-        m.put("saved", save.toString());
-        m.put("users_folded", r.usersFolded());
-        m.put("users_added", r.usersAdded());
-        m.put("users_updated", r.usersUpdated());
-        m.put("users_unchanged", r.usersUnchanged());
-        m.put("unknown_items", r.unknownItems());
-        m.put("ratings_used", r.ratingsUsed());
-        m.put("ratings_ignored", r.ratingsIgnored());
-        m.put("seconds", r.seconds());
-        m.put("users_per_second", r.usersPerSecond());
-        m.put("num_users", r.model().numUsers);
-        m.put("num_items", r.model().numItems);
-        return m;
+        return OrderedMap.of("model", model.file.toString(), "data", data.data.toString(), "saved", save.toString(),
+                "users_folded", r.usersFolded(), "users_added", r.usersAdded(), "users_updated", r.usersUpdated(),
+                "users_unchanged", r.usersUnchanged(), "unknown_items", r.unknownItems(),
+                "ratings_used", r.ratingsUsed(), "ratings_ignored", r.ratingsIgnored(), "seconds", r.seconds(),
+                "users_per_second", r.usersPerSecond(), "num_users", r.model().numUsers,
+                "num_items", r.model().numItems);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lfm.cli;
 
 import dev.lfm.LfmException;
+import dev.lfm.OrderedMap;
 import dev.lfm.compute.Optimizer;
 import dev.lfm.data.Split;
 import dev.lfm.model.FactorModel;
@@ -274,29 +275,13 @@ final class SparkTrain {
         out.printf(Locale.ROOT, "done after %d iterations: test RMSE %.5f, MAE %.5f (validation %.5f, train %.5f); "
                         + "objective %.6g; %.2f s training%n", r.iterations(), r.testRmse(), r.testMae(),
                 r.validationRmse(), r.trainRmse(), r.objective(), r.seconds());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("engine", "spark-als");
-        m.put("master", master);
-        m.put("partitions", p);
-        m.put("prepare_seconds", data.seconds());
-        m.put("algorithm", "mllib-als");
-        m.put("biases", false);
-        m.put("rank", r.rank());
-        m.put("epochs", r.iterations());
-        m.put("data", summary);
-        m.put("num_users", data.numUsers());
-        m.put("num_items", data.numItems());
-        m.put("num_train", data.numTrain());
-        m.put("num_validation", data.numValidation());
-        m.put("num_test", data.numTest());
-        m.put("reg", r.regParam());
-        m.put("seed", c.seed);
-        m.put("objective", r.objective());
-        m.put("train_rmse", r.trainRmse());
-        m.put("validation_rmse", r.validationRmse());
-        m.put("test_rmse", r.testRmse());
-        m.put("test_mae", r.testMae());
-        m.put("seconds", r.seconds());
+        Map<String, Object> m = OrderedMap.of("engine", "spark-als", "master", master, "partitions", p,
+                "prepare_seconds", data.seconds(), "algorithm", "mllib-als", "biases", false, "rank", r.rank(),
+                "epochs", r.iterations(), "data", summary, "num_users", data.numUsers(), "num_items", data.numItems(),
+                "num_train", data.numTrain(), "num_validation", data.numValidation(), "num_test", data.numTest(),
+                "reg", r.regParam(), "seed", c.seed, "objective", r.objective(), "train_rmse", r.trainRmse(),
+                "validation_rmse", r.validationRmse(), "test_rmse", r.testRmse(), "test_mae", r.testMae(),
+                "seconds", r.seconds());
         if (cmd.output.write(m)) {
             out.println("wrote report to " + cmd.output.report);
         }

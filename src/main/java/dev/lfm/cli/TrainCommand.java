@@ -1,5 +1,6 @@
 package dev.lfm.cli;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.compute.Backend;
 import dev.lfm.io.OutputFiles;
 import dev.lfm.model.FactorModel;
@@ -11,7 +12,6 @@ import dev.lfm.train.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -221,43 +221,20 @@ public final class TrainCommand implements Callable<Integer> {
     /** The report for data described by counts (the Spark engine never holds the ratings). */
     static Map<String, Object> report(TrainingConfig c, String data, long numUsers, long numItems, long numTrain,
                                       long numValidation, long numTest, TrainingResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("backend", r.backend());
-        m.put("device", r.device());
-        m.put("algorithm", c.describeAlgorithm());
-        m.put("rank", c.rank);
-        m.put("epochs", c.epochs);
-        m.put("epochs_run", r.epochsRun());
-        m.put("best_epoch", r.bestEpoch());
-        m.put("stopped_early", r.stoppedEarly());
-        m.put("data", data);
-        m.put("num_users", numUsers);
-        m.put("num_items", numItems);
-        m.put("num_train", numTrain);
-        m.put("num_validation", numValidation);
-        m.put("num_test", numTest);
-        m.put("hyperparameters", c.toMap());
         EpochRecord best = r.best();
-        m.put("objective", best.objective());
-        m.put("train_rmse", best.trainRmse());
-        m.put("train_rmse_exact", best.trainExact());
-        m.put("validation_rmse", best.validationRmse());
-        m.put("test_rmse", best.testRmse());
-        m.put("test_mae", best.testMae());
-        m.put("seconds", r.trainSeconds());
-        m.put("seconds_per_epoch", r.trainSeconds() / r.epochsRun());
-        m.put("updates_per_second", r.updatesPerSecond());
+        Map<String, Object> m = OrderedMap.of("backend", r.backend(), "device", r.device(),
+                "algorithm", c.describeAlgorithm(), "rank", c.rank, "epochs", c.epochs, "epochs_run", r.epochsRun(),
+                "best_epoch", r.bestEpoch(), "stopped_early", r.stoppedEarly(), "data", data, "num_users", numUsers,
+                "num_items", numItems, "num_train", numTrain, "num_validation", numValidation, "num_test", numTest,
+                "hyperparameters", c.toMap(), "objective", best.objective(), "train_rmse", best.trainRmse(),
+                "train_rmse_exact", best.trainExact(), "validation_rmse", best.validationRmse(),
+                "test_rmse", best.testRmse(), "test_mae", best.testMae(), "seconds", r.trainSeconds(),
+                "seconds_per_epoch", r.trainSeconds() / r.epochsRun(), "updates_per_second", r.updatesPerSecond());
         List<Map<String, Object>> hist = new ArrayList<>();
         for (EpochRecord e : r.history()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("epoch", e.epoch());
-            x.put("objective", e.objective());
-            x.put("train_rmse", e.trainRmse());
-            x.put("train_exact", e.trainExact());
-            x.put("validation_rmse", e.validationRmse());
-            x.put("test_rmse", e.testRmse());
-            x.put("seconds", e.seconds());
-            x.put("lr", e.lr());
+            Map<String, Object> x = OrderedMap.of("epoch", e.epoch(), "objective", e.objective(),
+                    "train_rmse", e.trainRmse(), "train_exact", e.trainExact(), "validation_rmse", e.validationRmse(),
+                    "test_rmse", e.testRmse(), "seconds", e.seconds(), "lr", e.lr());
             hist.add(x);
         }
         m.put("history", hist);

@@ -1,6 +1,7 @@
 package dev.lfm.cli;
 
 import dev.lfm.LfmException;
+import dev.lfm.OrderedMap;
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.ErrorSums;
 import dev.lfm.data.Ratings;
@@ -14,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -192,42 +192,23 @@ public final class TuneCommand implements Callable<Integer> {
     /** The JSON report: test and validation RMSE, the chosen settings under {@code best}, every trial. */
     static Map<String, Object> report(Dataset ds, Backend b, Tuner.Result r, Tuner.Options options, double trainRmse,
                                       ErrorSums test) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("command", "tune");
-        m.put("backend", b.name());
-        m.put("device", b.device());
-        m.put("data", ds.description());
-        m.put("num_train", ds.train().size());
-        m.put("num_validation", ds.validation().size());
-        m.put("num_test", ds.test() == null ? 0 : ds.test().size());
-        m.put("budget", options.budgetSeconds);
-        m.put("seconds", r.seconds());
-        m.put("final_training", r.finalTraining() == Tuner.FinalTraining.RETRAIN_ON_ALL ? "retrain_on_all"
-                : "keep_best_trial");
-        m.put("validation_rmse", r.validationRmse());
-        m.put("train_rmse", trainRmse);
-        m.put("test_rmse", test.rmse());
-        m.put("test_mae", test.mae());
-        m.put("best_trial", r.bestTrial().id());
-        m.put("best", r.best().toMap());
+        Map<String, Object> m = OrderedMap.of("command", "tune", "backend", b.name(), "device", b.device(),
+                "data", ds.description(), "num_train", ds.train().size(), "num_validation", ds.validation().size(),
+                "num_test", ds.test() == null ? 0 : ds.test().size(), "budget", options.budgetSeconds,
+                "seconds", r.seconds(), "final_training",
+                r.finalTraining() == Tuner.FinalTraining.RETRAIN_ON_ALL ? "retrain_on_all" : "keep_best_trial",
+                "validation_rmse", r.validationRmse(), "train_rmse", trainRmse, "test_rmse", test.rmse(),
+                "test_mae", test.mae(), "best_trial", r.bestTrial().id(), "best", r.best().toMap());
         List<Map<String, Object>> trials = new ArrayList<>();
         for (Tuner.Trial t : r.trials()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("id", t.id());
-            x.put("bracket", t.bracket());
-            x.put("rung", t.rung());
             TrainingConfig ran = t.config().copy(); // as trained: the rung's epoch budget, the search's patience and seed
             ran.epochs = t.epochBudget();
             ran.patience = options.patience;
             ran.seed = options.seed;
-            x.put("hyperparameters", ran.toMap());
-            x.put("epoch_budget", t.epochBudget());
-            x.put("epochs_run", t.epochsRun());
-            x.put("best_epoch", t.bestEpoch());
-            x.put("validation_rmse", t.validationRmse());
-            x.put("seconds", t.seconds());
-            x.put("cut_by_budget", t.cutByBudget());
-            x.put("diverged", t.diverged());
+            Map<String, Object> x = OrderedMap.of("id", t.id(), "bracket", t.bracket(), "rung", t.rung(),
+                    "hyperparameters", ran.toMap(), "epoch_budget", t.epochBudget(), "epochs_run", t.epochsRun(),
+                    "best_epoch", t.bestEpoch(), "validation_rmse", t.validationRmse(), "seconds", t.seconds(),
+                    "cut_by_budget", t.cutByBudget(), "diverged", t.diverged());
             trials.add(x);
         }
         m.put("trials", trials);

@@ -1,12 +1,12 @@
 package dev.lfm.experiment;
 
 import dev.lfm.LfmException;
+import dev.lfm.OrderedMap;
 import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.EpochRecord;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,14 +64,9 @@ public final class EarlyStopping {
         }
 
         private static Map<String, Object> runJson(TrainingResult r) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("epochs_run", r.epochsRun());
-            m.put("stopped_early", r.stoppedEarly());
-            m.put("model_epoch", r.bestEpoch());
-            m.put("validation_rmse", r.best().validationRmse());
-            m.put("test_rmse", r.best().testRmse());
-            m.put("train_seconds", r.trainSeconds());
-            return m;
+            return OrderedMap.of("epochs_run", r.epochsRun(), "stopped_early", r.stoppedEarly(),
+                    "model_epoch", r.bestEpoch(), "validation_rmse", r.best().validationRmse(),
+                    "test_rmse", r.best().testRmse(), "train_seconds", r.trainSeconds());
         }
 
         @Override

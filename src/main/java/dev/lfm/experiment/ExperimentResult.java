@@ -1,5 +1,6 @@
 package dev.lfm.experiment;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.report.Table;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,7 @@ public interface ExperimentResult {
 
     /** The start of every {@link #json()}: {@code experiment} (the name) and {@code settings} (its configuration). */
     default Map<String, Object> jsonHeader(dev.lfm.train.TrainingConfig settings) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("experiment", name());
-        m.put("settings", settings.toMap());
-        return m;
+        return OrderedMap.of("experiment", name(), "settings", settings.toMap());
     }
 
     /** Chart panels, saved side by side in one PNG ({@link #chartColumns()} per row). */

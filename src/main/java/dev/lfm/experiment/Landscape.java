@@ -1,5 +1,6 @@
 package dev.lfm.experiment;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.data.Gaussian;
 
 import dev.lfm.LfmException;
@@ -12,7 +13,6 @@ import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
 import java.awt.Color;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,22 +114,13 @@ public final class Landscape {
         @Override
         public Map<String, Object> json() {
             int[] m = argmin();
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("experiment", NAME);
-            j.put("settings", config.toMap());
-            j.put("matrix", block.name().toLowerCase(Locale.ROOT));
-            j.put("grid", coords.length);
-            j.put("radius_relative", radius);
-            j.put("block_norm", scale);
-            j.put("radius_absolute", radius * scale);
-            j.put("evaluated_with", "backend loss (float kernels) on the training ratings");
-            j.put("trained_final_objective", trained.last().objective());
-            j.put("center_objective", centerObjective());
-            j.put("min_objective", objective[m[0]][m[1]]);
-            j.put("min_a", coords[m[0]]);
-            j.put("min_b", coords[m[1]]);
-            j.put("min_at_center", m[0] == center() && m[1] == center());
-            return j;
+            return OrderedMap.of("experiment", NAME, "settings", config.toMap(),
+                    "matrix", block.name().toLowerCase(Locale.ROOT), "grid", coords.length, "radius_relative", radius,
+                    "block_norm", scale, "radius_absolute", radius * scale,
+                    "evaluated_with", "backend loss (float kernels) on the training ratings",
+                    "trained_final_objective", trained.last().objective(), "center_objective", centerObjective(),
+                    "min_objective", objective[m[0]][m[1]], "min_a", coords[m[0]], "min_b", coords[m[1]],
+                    "min_at_center", m[0] == center() && m[1] == center());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.lfm.experiment;
 
 import dev.lfm.LfmException;
+import dev.lfm.OrderedMap;
 import dev.lfm.data.Ratings;
 import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
@@ -11,7 +12,6 @@ import dev.lfm.compute.Optimizer;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,15 +85,10 @@ public final class OptimizerComparison {
             m.put("chosen_on", "validation_rmse (final epoch)");
             List<Map<String, Object>> vs = new ArrayList<>();
             for (Outcome o : outcomes) {
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("variant", o.variant.name);
-                v.put("batch_size", o.variant.batchSize);
-                v.put("optimizer", o.variant.optimizer.label());
-                v.put("lr", o.lr);
-                v.put("final_validation_rmse", o.last().validationRmse());
-                v.put("final_test_rmse", o.last().testRmse());
-                v.put("train_seconds", o.last().elapsed());
-                v.put("trials", o.trials);
+                Map<String, Object> v = OrderedMap.of("variant", o.variant.name, "batch_size", o.variant.batchSize,
+                        "optimizer", o.variant.optimizer.label(), "lr", o.lr,
+                        "final_validation_rmse", o.last().validationRmse(), "final_test_rmse", o.last().testRmse(),
+                        "train_seconds", o.last().elapsed(), "trials", o.trials);
                 vs.add(v);
             }
             m.put("variants", vs);

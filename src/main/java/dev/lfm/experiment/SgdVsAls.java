@@ -1,5 +1,6 @@
 package dev.lfm.experiment;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.report.Charts;
 import dev.lfm.report.Table;
 import dev.lfm.train.Algorithm;
@@ -8,7 +9,6 @@ import dev.lfm.compute.Optimizer;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,16 +62,12 @@ public final class SgdVsAls {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment", NAME);
+            Map<String, Object> m = OrderedMap.of("experiment", NAME);
             List<Map<String, Object>> rs = new ArrayList<>();
             for (Run r : runs) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("algorithm", r.algorithm);
-                x.put("settings", r.config.toMap());
-                x.put("final_objective", r.last().objective());
-                x.put("final_test_rmse", r.last().testRmse());
-                x.put("train_seconds", r.last().elapsed());
+                Map<String, Object> x = OrderedMap.of("algorithm", r.algorithm, "settings", r.config.toMap(),
+                        "final_objective", r.last().objective(), "final_test_rmse", r.last().testRmse(),
+                        "train_seconds", r.last().elapsed());
                 rs.add(x);
             }
             m.put("runs", rs);

@@ -1,9 +1,9 @@
 package dev.lfm.serve;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -46,17 +46,9 @@ public final class RankingMetrics {
          * {@code users}, {@code unknown_users}.
          */
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("k", n);
-            m.put("relevant", relevantThreshold);
-            m.put("users", users);
-            m.put("unknown_users", unknownUsers);
-            m.put("precision_at_k", precision);
-            m.put("recall_at_k", recall);
-            m.put("ndcg_at_k", ndcg);
-            m.put("map_at_k", map);
-            m.put("coverage", coverage);
-            return m;
+            return OrderedMap.of("k", n, "relevant", relevantThreshold, "users", users, "unknown_users", unknownUsers,
+                    "precision_at_k", precision, "recall_at_k", recall, "ndcg_at_k", ndcg, "map_at_k", map,
+                    "coverage", coverage);
         }
 
         @Override

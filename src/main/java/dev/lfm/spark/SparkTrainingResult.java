@@ -1,7 +1,7 @@
 package dev.lfm.spark;
 
+import dev.lfm.OrderedMap;
 import dev.lfm.train.TrainingResult;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,12 +22,7 @@ public record SparkTrainingResult(TrainingResult result, String master, int part
 
     /** The keys the JSON report adds for this engine: engine, master, partitions (and timing). */
     public Map<String, Object> reportFields() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("engine", ENGINE);
-        m.put("master", master);
-        m.put("partitions", partitions);
-        m.put("prepare_seconds", prepareSeconds);
-        m.put("driver_heap_peak_bytes", driverHeapBytes);
-        return m;
+        return OrderedMap.of("engine", ENGINE, "master", master, "partitions", partitions,
+                "prepare_seconds", prepareSeconds, "driver_heap_peak_bytes", driverHeapBytes);
     }
 }

@@ -1,11 +1,11 @@
 package dev.lfm.train;
 
 import dev.lfm.LfmException;
+import dev.lfm.OrderedMap;
 import dev.lfm.compute.Optimizer;
 import dev.lfm.data.Ratings;
 import dev.lfm.objective.Objective;
 import dev.lfm.objective.Regularization;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -195,27 +195,14 @@ public final class TrainingConfig implements Cloneable {
      * every experiment summary.
      */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", describeAlgorithm());
-        m.put("rank", rank == RANK_AUTO ? "auto" : rank);
-        m.put("epochs", epochs);
-        m.put("lr", lr);
-        m.put("lr_bias", effectiveLrBias());
-        m.put("reg", lambda);
-        m.put("reg_bias", lambdaBias);
-        m.put("regularization", regularization.name().toLowerCase(Locale.ROOT));
-        m.put("batch_size", batchSize == 0 ? "all" : batchSize);
-        m.put("optimizer", optimizer.label());
-        m.put("momentum", momentum);
-        m.put("beta1", beta1);
-        m.put("beta2", beta2);
-        m.put("epsilon", epsilon);
-        m.put("lr_decay", lrDecay);
-        m.put("biases", biases);
-        m.put("patience", patience);
-        m.put("init_scale", rank == RANK_AUTO && Double.isNaN(initScale) ? "0.7/sqrt(k)" : effectiveInitScale());
-        m.put("seed", seed);
-        return m;
+        return OrderedMap.of("algorithm", describeAlgorithm(), "rank", rank == RANK_AUTO ? "auto" : rank,
+                "epochs", epochs, "lr", lr, "lr_bias", effectiveLrBias(), "reg", lambda, "reg_bias", lambdaBias,
+                "regularization", regularization.name().toLowerCase(Locale.ROOT),
+                "batch_size", batchSize == 0 ? "all" : batchSize, "optimizer", optimizer.label(),
+                "momentum", momentum, "beta1", beta1, "beta2", beta2, "epsilon", epsilon, "lr_decay", lrDecay,
+                "biases", biases, "patience", patience,
+                "init_scale", rank == RANK_AUTO && Double.isNaN(initScale) ? "0.7/sqrt(k)" : effectiveInitScale(),
+                "seed", seed);
     }
 
     public TrainingConfig copy() {
