@@ -117,20 +117,17 @@ public final class CpuBackend implements Backend {
             }
             sse[th] = s;
         });
-        double[] fp = new double[threads];
-        double[] bp = new double[threads];
-        penalty(m.p, m.userBias, m.numUsers, t.userCounts, obj, fp, bp);
-        double[] fp2 = new double[threads];
-        double[] bp2 = new double[threads];
-        penalty(m.q, m.itemBias, m.numItems, t.itemCounts, obj, fp2, bp2);
-        return new LossTerms(sum(sse), obj.lambda() * (sum(fp) + sum(fp2)),
-                obj.biases() ? obj.lambdaBias() * (sum(bp) + sum(bp2)) : 0, r.size());
+        return withPenalties(sum(sse), t, obj);
     }
 
     @Override
     public LossTerms penalty(RatingSet train, Objective obj) {
         requireModel();
-        CpuRatingSet t = cpu(train);
+        return withPenalties(Double.NaN, cpu(train), obj);
+    }
+
+    /** The loss terms of {@code sse} and the current model's regularization penalties on {@code t}'s counts. */
+    private LossTerms withPenalties(double sse, CpuRatingSet t, Objective obj) {
         int threads = parallel.threads();
         double[] fp = new double[threads];
         double[] bp = new double[threads];
@@ -138,7 +135,7 @@ public final class CpuBackend implements Backend {
         double[] fp2 = new double[threads];
         double[] bp2 = new double[threads];
         penalty(m.q, m.itemBias, m.numItems, t.itemCounts, obj, fp2, bp2);
-        return new LossTerms(Double.NaN, obj.lambda() * (sum(fp) + sum(fp2)),
+        return new LossTerms(sse, obj.lambda() * (sum(fp) + sum(fp2)),
                 obj.biases() ? obj.lambdaBias() * (sum(bp) + sum(bp2)) : 0, t.ratings.size());
     }
 
