@@ -83,15 +83,10 @@ public final class OptimizerComparison {
         public Map<String, Object> json() {
             Map<String, Object> m = jsonHeader(base);
             m.put("chosen_on", "validation_rmse (final epoch)");
-            List<Map<String, Object>> vs = new ArrayList<>();
-            for (Outcome o : outcomes) {
-                Map<String, Object> v = OrderedMap.of("variant", o.variant.name, "batch_size", o.variant.batchSize,
-                        "optimizer", o.variant.optimizer.label(), "lr", o.lr,
-                        "final_validation_rmse", o.last().validationRmse(), "final_test_rmse", o.last().testRmse(),
-                        "train_seconds", o.last().elapsed(), "trials", o.trials);
-                vs.add(v);
-            }
-            m.put("variants", vs);
+            m.put("variants", outcomes.stream().map(o -> OrderedMap.of("variant", o.variant.name,
+                    "batch_size", o.variant.batchSize, "optimizer", o.variant.optimizer.label(), "lr", o.lr,
+                    "final_validation_rmse", o.last().validationRmse(), "final_test_rmse", o.last().testRmse(),
+                    "train_seconds", o.last().elapsed(), "trials", o.trials)).toList());
             m.put("notes", notes);
             return m;
         }

@@ -62,17 +62,10 @@ public final class SgdVsAls {
 
         @Override
         public Map<String, Object> json() {
-            Map<String, Object> m = OrderedMap.of("experiment", NAME);
-            List<Map<String, Object>> rs = new ArrayList<>();
-            for (Run r : runs) {
-                Map<String, Object> x = OrderedMap.of("algorithm", r.algorithm, "settings", r.config.toMap(),
-                        "final_objective", r.last().objective(), "final_test_rmse", r.last().testRmse(),
-                        "train_seconds", r.last().elapsed());
-                rs.add(x);
-            }
-            m.put("runs", rs);
-            m.put("notes", notes);
-            return m;
+            return OrderedMap.of("experiment", NAME, "runs", runs.stream().map(r -> OrderedMap.of("algorithm",
+                    r.algorithm, "settings", r.config.toMap(), "final_objective", r.last().objective(),
+                    "final_test_rmse", r.last().testRmse(), "train_seconds", r.last().elapsed())).toList(),
+                    "notes", notes);
         }
 
         @Override
