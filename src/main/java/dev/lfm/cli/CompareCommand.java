@@ -22,14 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lfm compare}: the same training (data, seed, hyper-parameters, epochs) on each
@@ -46,7 +45,7 @@ import picocli.CommandLine.Spec;
                     + "times settle; the table says how many). Effective GB/s uses "
                     + "bytes/update = 4*k*b + 12 (p_u and q_i read and written, b = 4 bytes as float32 or 2 as fp16, "
                     + "one 12-byte rating record)."})
-public final class CompareCommand implements Callable<Integer> {
+public final class CompareCommand extends LfmCommand {
     @Mixin
     DataOptions data;
 
@@ -84,11 +83,8 @@ public final class CompareCommand implements Callable<Integer> {
             + "updates/s (PNG); with a Spark engine, test RMSE against training seconds per engine.")
     Path chart;
 
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Spec
-    void spec(picocli.CommandLine.Model.CommandSpec spec) {
-        this.spec = spec;
+    @Override
+    void showHelpDefaults(CommandSpec spec) {
         TrainingHelp.show(spec, defaults(), false);
     }
 
@@ -135,7 +131,7 @@ public final class CompareCommand implements Callable<Integer> {
             System.setProperty("lfm.cpu.warmup", "true"); // steady-state CPU kernels before anything is timed
         }
         TrainingConfig config = config();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (backends != null) {
             backends.forEach(Backends::provider); // unknown names fail before the data is loaded
         }
@@ -189,7 +185,7 @@ public final class CompareCommand implements Callable<Integer> {
             throughput = Comparison.rows(measured, config.rank, warmup);
             out.print(table(throughput, warmup));
         }
-        rows.addAll(SparkCompare.run(ds, config, onSpark, spark, out, spec.commandLine().getErr()));
+        rows.addAll(SparkCompare.run(ds, config, onSpark, spark, out, err()));
         out.print(engineTable(rows, config));
         out.flush();
         Map<String, Object> root = report(ds, config, throughput, skipped);

@@ -3,25 +3,19 @@ package dev.lfm.cli;
 import dev.lfm.compute.BackendProvider;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code lfm devices}: every backend with its devices, or the one-line reason it is unavailable. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "List the compute backends (auto order) and their devices, or why a backend is unavailable.")
-public final class DevicesCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class DevicesCommand extends LfmCommand {
     @Mixin
     BackendFlags backends;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         for (BackendProvider p : backends.providers()) {
             String why = p.unavailableReason();
             if (why != null) {

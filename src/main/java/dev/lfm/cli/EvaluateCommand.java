@@ -9,11 +9,9 @@ import dev.lfm.serve.RankingMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code lfm evaluate}: RMSE and MAE of a saved model on a rating file and, with --ranking, top-N quality. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,10 +21,7 @@ import picocli.CommandLine.Spec;
             "NDCG@N and MAP@N over the users with a relevant rating in the file (rated >=",
             "--relevant), and the catalog coverage of their top-N lists, which skip each",
             "user's items in --exclude."})
-public final class EvaluateCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class EvaluateCommand extends LfmCommand {
     @Mixin
     ModelFileOptions model;
 
@@ -53,7 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (!ranking && (top != null || relevant != null || exclude != null)) {
             throw new LfmException((top != null ? "--top" : relevant != null ? "--relevant" : "--exclude")
                     + " applies to --ranking only");

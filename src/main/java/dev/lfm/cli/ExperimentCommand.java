@@ -19,7 +19,6 @@ import dev.lfm.train.Algorithm;
 import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +68,7 @@ public final class ExperimentCommand implements Runnable {
     }
 
     /** The shared flow of every experiment subcommand. */
-    abstract static class Base implements Callable<Integer> {
+    abstract static class Base extends LfmCommand {
         @Mixin
         DataOptions data;
 
@@ -84,8 +83,6 @@ public final class ExperimentCommand implements Runnable {
 
         @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/<experiment>).")
         Path outDir;
-
-        CommandLine.Model.CommandSpec spec;
 
         /** The experiment's name: its subcommand and the stem of its output files. */
         private final String name;
@@ -106,9 +103,8 @@ public final class ExperimentCommand implements Runnable {
             this.experiment = experiment;
         }
 
-        @CommandLine.Spec
-        void spec(CommandLine.Model.CommandSpec spec) {
-            this.spec = spec;
+        @Override
+        void showHelpDefaults(CommandLine.Model.CommandSpec spec) {
             TrainingHelp.show(spec, base(), false);
         }
 
@@ -131,8 +127,8 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter out = out();
+            PrintWriter err = err();
             TrainingConfig c = training.applyTo(base());
             c.seed = data.seed;
             c.validate();

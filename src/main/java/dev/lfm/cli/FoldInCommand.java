@@ -10,11 +10,9 @@ import dev.lfm.serve.FoldIn;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code lfm fold-in}: solves the users of a new rating file into a saved model, items fixed ({@link FoldIn}). */
 @Command(name = "fold-in", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,10 +21,7 @@ import picocli.CommandLine.Spec;
             "and regularization the model was trained with). Users new to the model are added;",
             "known users are re-solved from the given ratings alone; ratings of items the model",
             "does not know are counted and ignored. Ids are those of the original rating file."})
-public final class FoldInCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class FoldInCommand extends LfmCommand {
     @Mixin
     ModelFileOptions model;
 
@@ -41,7 +36,7 @@ public final class FoldInCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         data.required("the new users' ratings");
         OutputFiles.checkWritable(save);
         output.checkWritable();

@@ -9,11 +9,10 @@ import dev.lfm.objective.Regularization;
 import dev.lfm.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lfm gradcheck}: the analytic gradient of L against central differences, for both
@@ -26,9 +25,7 @@ import picocli.CommandLine.Spec;
             "for both regularization forms (uniform, weighted), with and without biases.",
             "Every parameter is checked on a small problem (the default: --synthetic small); on a large one a random sample (--sample).",
             "Exits 1 when the largest relative error exceeds --tolerance."})
-public final class GradcheckCommand implements Callable<Integer> {
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class GradcheckCommand extends LfmCommand {
     @Mixin
     DataOptions data;
 
@@ -44,9 +41,8 @@ public final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "Largest relative error accepted (default: ${DEFAULT-VALUE})")
     double tolerance;
 
-    @Spec
-    void spec(picocli.CommandLine.Model.CommandSpec spec) {
-        this.spec = spec;
+    @Override
+    void showHelpDefaults(CommandSpec spec) {
         TrainingHelp.show(spec, defaults(), false);
     }
 
@@ -61,7 +57,7 @@ public final class GradcheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (data.isSynthetic() && !spec.commandLine().getParseResult().hasMatchedOption("--synthetic")) {
             data.synthetic.preset = "small";
         }
@@ -72,7 +68,7 @@ public final class GradcheckCommand implements Callable<Integer> {
             throw new dev.lfm.LfmException("--rank, --sample, --step and --tolerance must be positive");
         }
         c.validate();
-        Dataset ds = data.load(spec.commandLine().getErr());
+        Dataset ds = data.load(err());
         out.println("data: " + ds.description() + " (training part)");
         FactorModel m = randomModel(ds, rank, seed);
         out.println("regularization  biases  checked    max_rel_error  worst parameter   analytic       numeric");

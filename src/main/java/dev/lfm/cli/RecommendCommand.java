@@ -19,14 +19,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lfm recommend}: the top-N items by the unclipped score for one user (a table), or for every
@@ -41,12 +39,9 @@ import picocli.CommandLine.Spec;
             "training file). Without --data: the ratings of the synthetic problem the model",
             "was trained on, regenerated from its provenance (--synthetic, --ratings,",
             "--true-rank and --noise override it)."})
-public final class RecommendCommand implements Callable<Integer> {
+public final class RecommendCommand extends LfmCommand {
     private static final Pattern SYNTHETIC = Pattern.compile("synthetic (\\S+) \\(rank (\\d+), noise ([0-9.]+), seed "
             + "(-?\\d+)\\): (\\d+) users x (\\d+) items; (\\d+) train / (\\d+) validation / (\\d+) test ratings");
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ModelFileOptions model;
@@ -92,8 +87,8 @@ public final class RecommendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = out();
+        PrintWriter err = err();
         boolean batch = allUsers || usersFile != null;
         checkFlags(batch);
         if (batch) {

@@ -14,11 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code lfm train}: train a model, show progress per epoch, optionally save it and a JSON report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -29,9 +28,7 @@ import picocli.CommandLine.Spec;
             "Without --data it trains on the embedded synthetic problem (50k users x 10k items, 5M ratings, true rank 8).",
             "ALS: each sweep solves every user row, then every item row, exactly (Cholesky, biases folded in); "
                     + "--lr, --batch-size and --optimizer do not apply; --reg with --regularization weighted is Spark's ALS-WR."})
-public final class TrainCommand implements Callable<Integer> {
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class TrainCommand extends LfmCommand {
     @Mixin
     DataOptions data;
 
@@ -67,9 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No per-epoch progress.")
     boolean quiet;
 
-    @Spec
-    void spec(picocli.CommandLine.Model.CommandSpec spec) {
-        this.spec = spec;
+    @Override
+    void showHelpDefaults(CommandSpec spec) {
         TrainingHelp.show(spec, TrainingConfig.defaults(), true);
     }
 
@@ -114,8 +110,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (engine.onSpark()) {
             return engine.train(this); // --engine spark|spark-als: the same flags, run on Spark (SparkTrain)
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         TrainingConfig config = config();
         folds.check();
         checkOutputs();

@@ -18,11 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lfm tune}: {@link Tuner} on the validation split within a budget, then the test RMSE of the chosen
@@ -38,9 +36,7 @@ import picocli.CommandLine.Spec;
             "The budget covers the search and the final training; loading the data is not counted.",
             "Cross-validated trials (--folds) are not offered: each trial would cost K trainings; use a larger",
             "--validation-fraction where validation is small, and 'lfm train --folds K' to check the chosen settings."})
-public final class TuneCommand implements Callable<Integer> {
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class TuneCommand extends LfmCommand {
     @Mixin
     DataOptions data;
 
@@ -76,11 +72,6 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No per-trial progress.")
     boolean quiet;
 
-    @Spec
-    void spec(picocli.CommandLine.Model.CommandSpec spec) {
-        this.spec = spec;
-    }
-
     /** The tuner's settings the flags describe, validated (a bad flag is a one-line error before any work). */
     Tuner.Options options() {
         if (!(budget > 0) || Double.isInfinite(budget)) {
@@ -102,8 +93,8 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Tuner.Options options = options();
         device.checkApplies(options.base);
         output.checkWritable();

@@ -7,11 +7,8 @@ import dev.lfm.compute.BackendUnavailableException;
 import dev.lfm.verify.BackendVerifier;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code lfm verify}: runs every kernel of every available backend and device against the
@@ -21,16 +18,13 @@ import picocli.CommandLine.Spec;
         description = {"Check every available backend and device kernel by kernel (residuals, loss, gradients, "
                 + "optimizer steps, SGD, evaluation, training convergence) against the double-precision reference.",
             "Exit code 1 if any check exceeds its tolerance."})
-public final class VerifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public final class VerifyCommand extends LfmCommand {
     @Mixin
     BackendFlags backends;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         boolean allOk = true;
         for (BackendProvider p : backends.providers()) { // an unknown name is a one-line error, not an empty "pass"
             String why = p.unavailableReason();
