@@ -149,7 +149,6 @@ public final class CompareCommand extends LfmCommand {
             compare(ds, config, out);
             return 0;
         }
-        spark.check();
         if (backends != null && !names.contains("local")) {
             throw new LfmException("--backends applies to the local engine: add local to --engines");
         }

@@ -30,10 +30,10 @@ public final class DataOptions {
     @Option(names = "--test", paramLabel = "FILE", description = "Test file (with --train).")
     public Path testFile;
 
-    @Option(names = "--test-fraction", description = "Fraction of ratings held out for test (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", converter = FlagValues.Fraction.class, description = "Fraction of ratings held out for test (default: ${DEFAULT-VALUE}).")
     public double testFraction = Splits.DEFAULT_TEST_FRACTION;
 
-    @Option(names = "--validation-fraction",
+    @Option(names = "--validation-fraction", converter = FlagValues.Fraction.class,
             description = "Fraction of the training part carved out for validation (default: ${DEFAULT-VALUE}).")
     public double validationFraction = 0.1;
 
@@ -48,12 +48,6 @@ public final class DataOptions {
 
     /** Loads (or generates) the data and splits it, reporting progress on {@code log}. */
     public Dataset load(PrintWriter log) {
-        if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new LfmException("--test-fraction must be in [0, 1) (got " + testFraction + ")");
-        }
-        if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new LfmException("--validation-fraction must be in [0, 1) (got " + validationFraction + ")");
-        }
         if (file.data != null && (trainFile != null || testFile != null)) {
             throw new LfmException("give either --data or --train with --test, not both");
         }

@@ -53,8 +53,8 @@ public final class EngineOptions {
     }
 
     /**
-     * True for a Spark engine; for {@code local}, a Spark-only flag given is one line. Checks the
-     * flags' values either way.
+     * True for a Spark engine; for {@code local}, a Spark-only flag given is one line (the flags' values
+     * are checked as they are parsed, {@link FlagValues}).
      */
     public boolean onSpark() {
         String e = name();
@@ -65,7 +65,6 @@ public final class EngineOptions {
             }
             return false;
         }
-        spark.check();
         return true;
     }
 

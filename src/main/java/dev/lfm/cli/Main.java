@@ -58,6 +58,10 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
+            if (ex.getCause() instanceof FlagValues.Refused r && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
+                c.getErr().println("lfm: " + o.longestName() + " " + r.getMessage());
+                return 2;
+            }
             c.getErr().println("lfm: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });

@@ -28,11 +28,11 @@ public final class RatingFileOptions {
     @Option(names = "--delimiter", description = "Field delimiter for --format delimited (default: comma).")
     public String delimiter;
 
-    @Option(names = "--duplicates", defaultValue = "error",
+    @Option(names = "--duplicates", defaultValue = "error", converter = FlagValues.Duplicates.class,
             description = "Policy for a repeated (user, item) pair: error|last|mean (default: ${DEFAULT-VALUE})")
-    public String duplicates;
+    public DuplicatePolicy duplicates;
 
-    @Option(names = "--max-ids", paramLabel = "N",
+    @Option(names = "--max-ids", paramLabel = "N", converter = FlagValues.IdSpace.class,
             description = "LIBMF (0-based index) ids: the largest id space a side, users or items (default: 2^26 = 67108864).")
     public Integer maxIds;
 
@@ -43,7 +43,7 @@ public final class RatingFileOptions {
     public void checkNoFileFlags(String fileFlags) {
         String given = format != null && !format.trim().equalsIgnoreCase("auto") ? "--format"
                 : delimiter != null ? "--delimiter"
-                : duplicates != null && !duplicates.trim().equalsIgnoreCase("error") ? "--duplicates"
+                : duplicates != DuplicatePolicy.ERROR ? "--duplicates"
                 : maxIds != null ? "--max-ids" : null;
         if (given != null) {
             throw new LfmException(given + " applies only with a rating file (" + fileFlags + "); without one the "
@@ -80,16 +80,9 @@ public final class RatingFileOptions {
             o = ReadOptions.of(RatingFormat.DELIMITED).withDelimiter(unescape(delimiter));
         }
         if (maxIds != null) {
-            if (maxIds < 1 || maxIds > ReadOptions.MAX_DENSE_IDS_LIMIT) {
-                throw new LfmException("--max-ids must be in 1.." + ReadOptions.MAX_DENSE_IDS_LIMIT + " (got " + maxIds + ")");
-            }
             o = o.withMaxDenseIds(maxIds);
         }
-        try {
-            return o.withDuplicates(DuplicatePolicy.valueOf(duplicates.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw new LfmException("--duplicates must be error, last or mean (got '" + duplicates + "')");
-        }
+        return o.withDuplicates(duplicates);
     }
 
     private static String unescape(String d) {

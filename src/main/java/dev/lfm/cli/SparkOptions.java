@@ -1,6 +1,5 @@
 package dev.lfm.cli;
 
-import dev.lfm.LfmException;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,12 +11,12 @@ public final class SparkOptions {
             + "(default: local[*]); under spark-submit the master is spark-submit's --master and this flag is ignored.")
     public String master;
 
-    @Option(names = "--partitions", paramLabel = "P", description = "DSGD: p, the grid is p x p blocks and each "
+    @Option(names = "--partitions", paramLabel = "P", converter = FlagValues.Positive.class, description = "DSGD: p, the grid is p x p blocks and each "
             + "sub-epoch runs p tasks; MLlib ALS: p user and p item blocks (default: Spark's default parallelism, "
             + "the cores of local[N]).")
     public Integer partitions;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", description = "DSGD: cut the lineage every N epochs "
+    @Option(names = "--checkpoint-every", paramLabel = "N", converter = FlagValues.Positive.class, description = "DSGD: cut the lineage every N epochs "
             + "(default: 5).")
     public Integer checkpointEvery;
 
@@ -34,15 +33,5 @@ public final class SparkOptions {
     String firstGiven() {
         return master != null ? "--master" : partitions != null ? "--partitions"
                 : checkpointEvery != null ? "--checkpoint-every" : "--checkpoint-dir";
-    }
-
-    /** One-line errors for values that cannot be right, before anything starts. */
-    void check() {
-        if (partitions != null && partitions < 1) {
-            throw new LfmException("--partitions must be >= 1 (got " + partitions + ")");
-        }
-        if (checkpointEvery != null && checkpointEvery < 1) {
-            throw new LfmException("--checkpoint-every must be >= 1 (got " + checkpointEvery + ")");
-        }
     }
 }

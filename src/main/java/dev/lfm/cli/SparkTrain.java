@@ -3,6 +3,7 @@ package dev.lfm.cli;
 import dev.lfm.LfmException;
 import dev.lfm.OrderedMap;
 import dev.lfm.compute.Optimizer;
+import dev.lfm.data.DuplicatePolicy;
 import dev.lfm.data.Split;
 import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
@@ -137,7 +138,7 @@ final class SparkTrain {
             throw new LfmException("--save: MLlib ALS has no μ and no biases, so its factors are no lfm model; "
                     + "use --engine spark (DSGD) to get a model file");
         }
-        if (!"error".equalsIgnoreCase(cmd.data.file.duplicates) && !driverReads()) {
+        if (cmd.data.file.duplicates != DuplicatePolicy.ERROR && !driverReads()) {
             throw new LfmException("--duplicates applies to lfm's reader: add --exact-split to read on the driver, "
                     + "or remove the duplicate pairs first (Spark's reader does not detect them)");
         }
@@ -187,12 +188,6 @@ final class SparkTrain {
             dev.lfm.cli.Dataset ds = d.load(err);
             description[0] = ds.description().replaceFirst(":.*", "") + " (split on the driver, as --engine local)";
             return SparkRatings.of(spark, new Split(ds.train(), ds.validation(), ds.test()), p);
-        }
-        if (!(d.testFraction >= 0 && d.testFraction < 1)) {
-            throw new LfmException("--test-fraction must be in [0, 1) (got " + d.testFraction + ")");
-        }
-        if (!(d.validationFraction >= 0 && d.validationFraction < 1)) {
-            throw new LfmException("--validation-fraction must be in [0, 1) (got " + d.validationFraction + ")");
         }
         if (d.file.data != null && (d.trainFile != null || d.testFile != null)) {
             throw new LfmException("give either --data or --train with --test, not both");
