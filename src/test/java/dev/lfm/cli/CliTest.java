@@ -1,13 +1,12 @@
 package dev.lfm.cli;
 
+import static dev.lfm.cli.CliRun.lfm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lfm.TestData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,16 +16,6 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run lfm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text);
@@ -34,7 +23,7 @@ class CliTest {
     }
 
     /** The last line of stderr, which must be the only "lfm:" line and carry no stack trace. */
-    private static String oneLineError(Run r) {
+    private static String oneLineError(CliRun r) {
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
         String[] lines = r.err().strip().split("\n");
@@ -46,7 +35,7 @@ class CliTest {
     void trainsSavesReportsEvaluatesAndRecommends() throws IOException {
         Path model = dir.resolve("m.lfm");
         Path report = dir.resolve("r.json");
-        Run r = lfm("train", "--synthetic", "small", "--epochs", "5", "--backend", "cpu", "--save", model.toString(),
+        CliRun r = lfm("train", "--synthetic", "small", "--epochs", "5", "--backend", "cpu", "--save", model.toString(),
                 "--report", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("epoch").contains("test RMSE");
@@ -58,7 +47,7 @@ class CliTest {
         assertThat(j.get("history")).hasSize(5);
         assertThat(j.get("epochs_run").asInt()).isEqualTo(5);
 
-        Run rec = lfm("recommend", "--model", model.toString(), "--synthetic", "small", "--user", "3", "--top", "4");
+        CliRun rec = lfm("recommend", "--model", model.toString(), "--synthetic", "small", "--user", "3", "--top", "4");
         assertThat(rec.code()).as(rec.err()).isZero();
         assertThat(rec.out()).contains("top 4 for user 3");
         assertThat(rec.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+-?[0-9.]+\\s+[0-9.]+"))).hasSize(4);
@@ -79,14 +68,14 @@ class CliTest {
         Path model = dir.resolve("m.lfm");
         assertThat(lfm("train", "--data", data.toString(), "--epochs", "3", "--save", model.toString(), "-q",
                 "--backend", "cpu").code()).isZero();
-        Run rec = lfm("recommend", "--model", model.toString(), "--data", data.toString(), "--user", "1", "--top", "50");
+        CliRun rec = lfm("recommend", "--model", model.toString(), "--data", data.toString(), "--user", "1", "--top", "50");
         assertThat(rec.code()).as(rec.err()).isZero();
         java.util.Set<String> rated = new java.util.HashSet<>();
         sb.toString().lines().filter(l -> l.startsWith("1,")).forEach(l -> rated.add(l.split(",")[1]));
         java.util.List<String> items = rec.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+-?[0-9.]+\\s+[0-9.]+"))
                 .map(l -> l.trim().split("\\s+")[1]).toList();
         assertThat(items).hasSize(20 - rated.size()).doesNotContainAnyElementsOf(rated);
-        Run ev = lfm("evaluate", "--model", model.toString(), "--data", data.toString());
+        CliRun ev = lfm("evaluate", "--model", model.toString(), "--data", data.toString());
         assertThat(ev.code()).isZero();
         assertThat(ev.out()).containsPattern("RMSE \\d\\.\\d+, MAE \\d\\.\\d+");
     }
@@ -95,7 +84,7 @@ class CliTest {
     void badRatingNamesFileAndLineAndWritesNothing() throws IOException {
         Path bad = file("bad.csv", "1,2,4\n1,3,abc\n");
         Path model = dir.resolve("never.lfm");
-        Run r = lfm("train", "--data", bad.toString(), "--save", model.toString());
+        CliRun r = lfm("train", "--data", bad.toString(), "--save", model.toString());
         assertThat(oneLineError(r)).isEqualTo("lfm: " + bad + ":2: rating 'abc' is not a number");
         assertThat(Files.exists(model)).isFalse();
         assertThat(dir.toFile().list()).containsExactly("bad.csv");
@@ -140,7 +129,7 @@ class CliTest {
 
     @Test
     void divergenceStopsWithAdvice() {
-        Run r = lfm("train", "--synthetic", "small", "--lr", "40", "--epochs", "5", "-q", "--backend", "cpu");
+        CliRun r = lfm("train", "--synthetic", "small", "--lr", "40", "--epochs", "5", "-q", "--backend", "cpu");
         assertThat(oneLineError(r)).contains("diverged at epoch").contains("lower the learning rate");
     }
 
@@ -153,7 +142,7 @@ class CliTest {
 
     @Test
     void gradcheckPassesOnTheSmallProblem() {
-        Run r = lfm("gradcheck");
+        CliRun r = lfm("gradcheck");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASS");
     }
@@ -161,14 +150,14 @@ class CliTest {
     @Test
     void movieLensSmallTrainsFromTheCli() {
         Path ml = TestData.movieLensSmall();
-        Run r = lfm("train", "--data", ml.toString(), "--epochs", "3", "-q", "--backend", "cpu");
+        CliRun r = lfm("train", "--data", ml.toString(), "--epochs", "3", "-q", "--backend", "cpu");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("610 users x 9724 items");
     }
 
     @Test
     void gradcheckPassesWithRowsThatHaveNoTrainingRatings() {
-        Run r = lfm("gradcheck", "--users", "3000", "--items", "3000", "--ratings", "6000", "--test-fraction", "0.5",
+        CliRun r = lfm("gradcheck", "--users", "3000", "--items", "3000", "--ratings", "6000", "--test-fraction", "0.5",
                 "--sample", "4000");
         assertThat(r.code()).as(r.out()).isZero();
     }

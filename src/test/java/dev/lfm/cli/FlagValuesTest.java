@@ -52,7 +52,7 @@ class FlagValuesTest {
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            CliTest.Run r = CliTest.lfm(args);
+            CliRun r = CliRun.lfm(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.out()).as(String.join(" ", args)).isEmpty();
             assertThat(r.err().strip()).as(String.join(" ", args)).isEqualTo(c[0]);

@@ -1,5 +1,6 @@
 package dev.lfm.cli;
 
+import static dev.lfm.cli.CliRun.lfm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,14 +21,10 @@ import picocli.CommandLine;
 
 /** The option path: one declaration per flag, each command's own flags and defaults, one serialized form. */
 class OptionsTest {
-    private static CliTest.Run lfm(String... args) {
-        return CliTest.lfm(args);
-    }
-
     private static String help(String... command) {
         String[] args = java.util.Arrays.copyOf(command, command.length + 1);
         args[command.length] = "--help";
-        CliTest.Run r = lfm(args);
+        CliRun r = lfm(args);
         assertThat(r.code()).as(String.join(" ", command)).isZero();
         return r.out().replaceAll("\\s+", " "); // help wraps lines
     }
@@ -37,7 +34,7 @@ class OptionsTest {
         assertThat(help("evaluate")).contains("--model", "--data", "--format", "--delimiter", "--duplicates", "--ranking")
                 .doesNotContain("--test-fraction", "--validation-fraction", "--synthetic", "--users", "--seed",
                         "--rank=", "-k,");
-        CliTest.Run r = lfm("evaluate", "--model", "m.lfm", "--data", "r.csv", "--test-fraction", "7");
+        CliRun r = lfm("evaluate", "--model", "m.lfm", "--data", "r.csv", "--test-fraction", "7");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).startsWith("lfm: Unknown option").contains("--test-fraction");
@@ -54,7 +51,7 @@ class OptionsTest {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 2);
             args[cmd.length] = "--batch-size";
             args[cmd.length + 1] = "0";
-            CliTest.Run r = lfm(args);
+            CliRun r = lfm(args);
             assertThat(r.code()).as(cmd[0]).isEqualTo(2);
             assertThat(r.err().strip()).as(cmd[0]).isEqualTo(expected);
         }
@@ -109,7 +106,7 @@ class OptionsTest {
     void provenanceAndReportsUseTheOneSerializedForm(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.lfm");
         Path report = dir.resolve("r.json");
-        CliTest.Run r = lfm("train", "--synthetic", "small", "--epochs", "2", "--backend", "cpu", "-q",
+        CliRun r = lfm("train", "--synthetic", "small", "--epochs", "2", "--backend", "cpu", "-q",
                 "--validation-fraction", "0", "--reg", "0.03", "--save", model.toString(), "--report", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         Map<String, String> p = ModelIO.load(model).provenance;

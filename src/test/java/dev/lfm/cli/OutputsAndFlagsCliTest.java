@@ -1,13 +1,12 @@
 package dev.lfm.cli;
 
+import static dev.lfm.cli.CliRun.lfm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
 import dev.lfm.model.ModelIOTest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,18 +27,8 @@ class OutputsAndFlagsCliTest {
 
     Path data;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run lfm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /** The one line on stderr, which must be an "lfm:" line with no stack trace. */
-    static String onlyLine(Run r) {
+    static String onlyLine(CliRun r) {
         assertThat(r.code()).as(r.out() + r.err()).isNotZero();
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(r.err().strip().split("\n")).as(r.err()).hasSize(1);
@@ -79,7 +68,7 @@ class OutputsAndFlagsCliTest {
     @Test
     void adamAtAHugeLearningRateIsDivergenceEvenWithoutNaN() throws IOException {
         Path m = dir.resolve("m.lfm");
-        Run r = lfm(train("--optimizer", "adam", "--batch-size", "50", "--lr", "1e6", "--lr-decay", "1",
+        CliRun r = lfm(train("--optimizer", "adam", "--batch-size", "50", "--lr", "1e6", "--lr-decay", "1",
                 "--save", m.toString()));
         assertThat(onlyLine(r)).matches("lfm: training diverged at epoch \\d \\(objective [0-9.e+]+, [0-9.e+]+ times "
                 + "the initial [0-9.e+]+\\): lower the learning rate \\(--lr 1\\.00e\\+06 now; try --lr 1\\.00e\\+05\\) "
@@ -90,7 +79,7 @@ class OutputsAndFlagsCliTest {
     @Test
     void sgdDivergenceAdviceNamesTheOptionsNotInUseAndAnAbsurdRating() throws IOException {
         Files.writeString(data, "99,99,9000\n", java.nio.file.StandardOpenOption.APPEND);
-        Run r = lfm(train("--lr", "40", "--lr-decay", "0.9"));
+        CliRun r = lfm(train("--lr", "40", "--lr-decay", "0.9"));
         assertThat(onlyLine(r)).contains("training diverged at epoch")
                 .contains("lower the learning rate (--lr 40.0 now; try --lr 4.00) or try --optimizer adam")
                 .doesNotContain("--lr-decay")
@@ -169,7 +158,7 @@ class OutputsAndFlagsCliTest {
     void modelAndReportAreWrittenBothOrNeither() throws IOException {
         Path m = dir.resolve("m.lfm");
         Path rep = dir.resolve("out/report.json");
-        Run ok = lfm(train("--save", m.toString(), "--report", rep.toString()));
+        CliRun ok = lfm(train("--save", m.toString(), "--report", rep.toString()));
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.err()).isEmpty();
         assertThat(ModelIO.load(m).numUsers).isEqualTo(40);
@@ -181,9 +170,9 @@ class OutputsAndFlagsCliTest {
 
     @Test
     void anErrorUnderBackendAutoIsAloneOnStderrAndNotesNeedVerbose() {
-        Run r = lfm("train", "--data", dir.resolve("missing.csv").toString(), "--backend", "auto");
+        CliRun r = lfm("train", "--data", dir.resolve("missing.csv").toString(), "--backend", "auto");
         assertThat(onlyLine(r)).contains("missing.csv");
-        Run v = lfm("train", "--data", dir.resolve("missing.csv").toString(), "--backend", "auto", "--verbose");
+        CliRun v = lfm("train", "--data", dir.resolve("missing.csv").toString(), "--backend", "auto", "--verbose");
         assertThat(v.code()).isNotZero();
         assertThat(v.err().strip().split("\n")[v.err().strip().split("\n").length - 1]).contains("missing.csv");
     }
@@ -200,7 +189,7 @@ class OutputsAndFlagsCliTest {
         assertThat(onlyLine(lfm("train", "--data", one.toString(), "--test-fraction", "0", "--backend", "cpu")))
                 .isEqualTo("lfm: " + one + ": the validation split is empty: 1 training ratings are too few for "
                         + "--validation-fraction 0.1 (early stopping needs it)");
-        Run r = lfm("train", "--data", one.toString(), "--test-fraction", "0", "--validation-fraction", "0",
+        CliRun r = lfm("train", "--data", one.toString(), "--test-fraction", "0", "--validation-fraction", "0",
                 "--backend", "cpu", "-q", "--epochs", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(names()).containsExactly("one.csv", "r.csv");
@@ -229,7 +218,7 @@ class OutputsAndFlagsCliTest {
         assertThat(onlyLine(lfm("train", "--data", libmf.toString(), "--max-ids", "100", "--backend", "cpu")))
                 .isEqualTo("lfm: " + libmf + ":3: item id 150 would make an id space of 151 items (LIBMF ids are "
                         + "0-based indices), more than the limit of 100 (if the ids are right, raise it with --max-ids)");
-        Run r = lfm("train", "--data", libmf.toString(), "--max-ids", "151", "--backend", "cpu", "-q", "--epochs", "1",
+        CliRun r = lfm("train", "--data", libmf.toString(), "--max-ids", "151", "--backend", "cpu", "-q", "--epochs", "1",
                 "--test-fraction", "0", "--validation-fraction", "0");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("5 users x 151 items");

@@ -1,12 +1,11 @@
 package dev.lfm.cli;
 
-import static dev.lfm.cli.CliTest.lfm;
+import static dev.lfm.cli.CliRun.lfm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lfm.TestData;
-import dev.lfm.cli.CliTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ class ServeCliTest {
     @TempDir
     Path dir;
 
-    private static String oneLineError(Run r) {
+    private static String oneLineError(CliRun r) {
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
         String[] lines = r.err().strip().split("\n");
@@ -34,7 +33,7 @@ class ServeCliTest {
         return lines[lines.length - 1];
     }
 
-    private static void ok(Run r) {
+    private static void ok(CliRun r) {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
     }
 
@@ -77,7 +76,7 @@ class ServeCliTest {
                 "--backend", "cpu", "--save", model.toString()));
         Path folded = dir.resolve("m2.lfm");
         Path report = dir.resolve("fold.json");
-        Run r = lfm("fold-in", "--model", model.toString(), "--data", fresh.toString(), "--save", folded.toString(),
+        CliRun r = lfm("fold-in", "--model", model.toString(), "--data", fresh.toString(), "--save", folded.toString(),
                 "--report", report.toString());
         ok(r);
         assertThat(r.out()).contains("26 users folded (20 added, 6 updated), 0 unchanged")
@@ -90,17 +89,17 @@ class ServeCliTest {
         assertThat(j.get("num_users").asInt()).isEqualTo(100);
 
         // the folded model knows the new users: recommend for one, and predicts them better than μ + b_i
-        Run rec = lfm("recommend", "--model", folded.toString(), "--data", fresh.toString(), "--user", "90", "--top", "3");
+        CliRun rec = lfm("recommend", "--model", folded.toString(), "--data", fresh.toString(), "--user", "90", "--top", "3");
         ok(rec);
         assertThat(rec.out()).contains("top 3 for user 90");
-        Run before = lfm("evaluate", "--model", model.toString(), "--data", fresh.toString());
-        Run after = lfm("evaluate", "--model", folded.toString(), "--data", fresh.toString());
+        CliRun before = lfm("evaluate", "--model", model.toString(), "--data", fresh.toString());
+        CliRun after = lfm("evaluate", "--model", folded.toString(), "--data", fresh.toString());
         assertThat(rmse(after)).isLessThan(rmse(before));
         assertThat(oneLineError(lfm("recommend", "--model", model.toString(), "--data", fresh.toString(), "--user", "90")))
                 .contains("user 90 is not in the model");
     }
 
-    private static double rmse(Run r) {
+    private static double rmse(CliRun r) {
         ok(r);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("RMSE (\\d\\.\\d+)").matcher(r.out());
         assertThat(m.find()).as(r.out()).isTrue();
@@ -134,7 +133,7 @@ class ServeCliTest {
         List<String> args = new ArrayList<>(List.of("recommend", "--model", model.toString(), "--data", ml.toString(),
                 "--all-users", "--top", "10", "--out", recs.toString()));
         args.addAll(extra);
-        Run r = lfm(args.toArray(String[]::new));
+        CliRun r = lfm(args.toArray(String[]::new));
         ok(r);
         assertThat(r.out()).contains("610 users, 6100 rows").contains("items/s");
         List<String> rows = Files.readAllLines(recs);
@@ -164,7 +163,7 @@ class ServeCliTest {
         Path users = dir.resolve("users.txt");
         Files.writeString(users, "userId\n1\n5\n424242\n");
         Path some = dir.resolve("some.csv");
-        Run s = lfm("recommend", "--model", model.toString(), "--data", ml.toString(), "--users", users.toString(),
+        CliRun s = lfm("recommend", "--model", model.toString(), "--data", ml.toString(), "--users", users.toString(),
                 "--top", "10", "--out", some.toString());
         ok(s);
         assertThat(s.out()).contains("2 users, 20 rows").contains("1 unknown users skipped");
@@ -174,14 +173,14 @@ class ServeCliTest {
         List<String> one = new ArrayList<>(List.of("recommend", "--model", model.toString(), "--data", ml.toString(),
                 "--user", "1", "--top", "5"));
         one.addAll(extra);
-        Run u = lfm(one.toArray(String[]::new));
+        CliRun u = lfm(one.toArray(String[]::new));
         ok(u);
         assertThat(u.out()).contains("top 5 for user 1 (232 rated items excluded)").contains("score").contains("rating");
         assertThat(u.out().lines().filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s+-?[0-9.]+\\s+[0-9.]+.*"))).hasSize(5);
 
         // ranking quality on the held-out fifth, training items excluded
         Path report = dir.resolve("r.json");
-        Run e = lfm("evaluate", "--model", model.toString(), "--data", testFile.toString(), "--ranking", "--top", "10",
+        CliRun e = lfm("evaluate", "--model", model.toString(), "--data", testFile.toString(), "--ranking", "--top", "10",
                 "--exclude", trainFile.toString(), "--report", report.toString());
         ok(e);
         assertThat(e.out()).contains("RMSE").contains("ranking@10 over").contains("NDCG");
@@ -205,7 +204,7 @@ class ServeCliTest {
         ok(lfm("train", "--synthetic", "small", "--algorithm", "als", "-k", "4", "--epochs", "4", "--patience", "0",
                 "-q", "--backend", "cpu", "--save", model.toString(), "--report", first.toString()));
         Path second = dir.resolve("second.json");
-        Run r = lfm("train", "--synthetic", "small", "--algorithm", "als", "--epochs", "2", "--patience", "0", "-q",
+        CliRun r = lfm("train", "--synthetic", "small", "--algorithm", "als", "--epochs", "2", "--patience", "0", "-q",
                 "--backend", "cpu", "--init-model", model.toString(), "--report", second.toString());
         ok(r);
         assertThat(r.out()).contains("warm start from " + model).contains("k=4");

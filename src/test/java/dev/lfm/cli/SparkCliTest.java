@@ -8,8 +8,6 @@ import dev.lfm.model.FactorModel;
 import dev.lfm.model.ModelIO;
 import dev.lfm.spark.Sessions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,25 +49,19 @@ class SparkCliTest {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run lfm(String[]... parts) {
+    static CliRun lfm(String[]... parts) {
         List<String> args = new ArrayList<>();
         for (String[] p : parts) {
             args.addAll(Arrays.asList(p));
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.lfm(args.toArray(String[]::new));
     }
 
     private static String[] a(String... s) {
         return s;
     }
 
-    private static String oneLineError(Run r) {
+    private static String oneLineError(CliRun r) {
         assertThat(r.code()).as(r.out() + r.err()).isNotZero();
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
         String[] lines = r.err().strip().split("\n");
@@ -82,9 +74,9 @@ class SparkCliTest {
         Path local = dir.resolve("local.json");
         Path onSpark = dir.resolve("spark.json");
         Path model = dir.resolve("spark.lfm");
-        Run l = lfm(a("train"), PROBLEM, SETTINGS, a("--backend", "cpu", "--report", local.toString()));
+        CliRun l = lfm(a("train"), PROBLEM, SETTINGS, a("--backend", "cpu", "--report", local.toString()));
         assertThat(l.code()).as(l.out() + l.err()).isZero();
-        Run s = lfm(a("train"), PROBLEM, SETTINGS, a("--engine", "spark", "--master", "local[2]", "--partitions", "2",
+        CliRun s = lfm(a("train"), PROBLEM, SETTINGS, a("--engine", "spark", "--master", "local[2]", "--partitions", "2",
                 "--report", onSpark.toString(), "--save", model.toString()));
         assertThat(s.code()).as(s.out() + s.err()).isZero();
         assertThat(s.out()).contains("engine: DSGD on local[2]").contains("2 x 2 blocks").doesNotContain("note:");
@@ -111,7 +103,7 @@ class SparkCliTest {
     @Test
     void sparkDefaultsAreDsgdsAndSaidSo() {
         // without --optimizer, -k, --reg: plain SGD, k=32, reg=0.05, printed
-        Run s = lfm(a("train"), PROBLEM, a("--engine", "spark", "--epochs", "1", "-q"));
+        CliRun s = lfm(a("train"), PROBLEM, a("--engine", "spark", "--epochs", "1", "-q"));
         assertThat(s.code()).as(s.out() + s.err()).isZero();
         assertThat(s.out()).contains("note: --engine spark uses plain per-rating SGD, k=32, reg=0.05")
                 .contains("model: sgd, k=32");
@@ -121,7 +113,7 @@ class SparkCliTest {
     void compareRunsTheThreeEnginesOnOneSplit() throws IOException {
         Path report = dir.resolve("compare.json");
         Path chart = dir.resolve("engines.png");
-        Run c = lfm(a("compare", "--engines", "local,spark,spark-als", "--master", "local[2]", "--backends", "cpu",
+        CliRun c = lfm(a("compare", "--engines", "local,spark,spark-als", "--master", "local[2]", "--backends", "cpu",
                 "-k", "4", "--reg", "0.02", "--epochs", "5", "--report", report.toString(), "--chart", chart.toString()),
                 PROBLEM);
         assertThat(c.code()).as(c.out() + c.err()).isZero();

@@ -1,13 +1,12 @@
 package dev.lfm.cli;
 
+import static dev.lfm.cli.CliRun.lfm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lfm.report.Json;
 import dev.lfm.train.TrainingConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,18 +18,8 @@ class TuneAndFoldsCliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run lfm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /** The one "lfm:" line of a failed run (no stack trace). */
-    private static String oneLineError(Run r) {
+    private static String oneLineError(CliRun r) {
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
         String[] lines = r.err().strip().split("\n");
@@ -43,7 +32,7 @@ class TuneAndFoldsCliTest {
         Path report = dir.resolve("tune.json");
         Path model = dir.resolve("tuned.lfm");
         long t0 = System.nanoTime();
-        Run r = lfm("tune", "--synthetic", "small", "--budget", "3", "--backend", "cpu", "--report", report.toString(),
+        CliRun r = lfm("tune", "--synthetic", "small", "--budget", "3", "--backend", "cpu", "--report", report.toString(),
                 "--save", model.toString());
         double wall = (System.nanoTime() - t0) / 1e9;
         assertThat(r.code()).as(r.err()).isZero();
@@ -77,14 +66,14 @@ class TuneAndFoldsCliTest {
         // the chosen trial is the validation argmin of the trials listed
         assertThat(j.get("validation_rmse").asDouble()).isEqualTo(bestVal);
         // the tuned model is an ordinary model file
-        Run rec = lfm("recommend", "--model", model.toString(), "--synthetic", "small", "--user", "3", "--top", "4");
+        CliRun rec = lfm("recommend", "--model", model.toString(), "--synthetic", "small", "--user", "3", "--top", "4");
         assertThat(rec.code()).as(rec.err()).isZero();
     }
 
     @Test
     void tuneWorksWithAls() throws Exception {
         Path report = dir.resolve("als.json");
-        Run r = lfm("tune", "--synthetic", "small", "--budget", "6", "--algorithm", "als", "--backend", "cpu", "-q",
+        CliRun r = lfm("tune", "--synthetic", "small", "--budget", "6", "--algorithm", "als", "--backend", "cpu", "-q",
                 "--final", "keep", "--report", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = Json.mapper().readTree(report.toFile());
@@ -96,7 +85,7 @@ class TuneAndFoldsCliTest {
     @Test
     void trainFoldsReportsEachFoldAndTheirMeanAndStd() throws Exception {
         Path report = dir.resolve("cv.json");
-        Run r = lfm("train", "--synthetic", "small", "--folds", "3", "--epochs", "5", "--backend", "cpu", "-q",
+        CliRun r = lfm("train", "--synthetic", "small", "--folds", "3", "--epochs", "5", "--backend", "cpu", "-q",
                 "--report", report.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("fold 1/3").contains("fold 2/3").contains("fold 3/3").contains("±");

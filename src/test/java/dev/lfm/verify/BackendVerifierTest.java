@@ -16,13 +16,11 @@ import dev.lfm.compute.Backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lfm.cli.Main;
+import dev.lfm.cli.CliRun;
 import dev.lfm.compute.cpu.CpuBackend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.Objective;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,19 +105,14 @@ class BackendVerifierTest {
 
     @Test
     void verifyAndDevicesCommandsExitCleanly() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"verify", "--backend", "cpu"}, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("all checks passed");
-        out = new StringWriter();
-        code = Main.run(new String[] {"devices"}, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).isZero();
-        assertThat(out.toString()).contains("cpu").contains("cuda");
-        err = new StringWriter();
-        code = Main.run(new String[] {"verify", "--backend", "nope"}, new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err, true));
-        assertThat(code).isNotZero();
-        assertThat(err.toString().strip()).startsWith("lfm: unknown backend 'nope'");
+        CliRun verify = CliRun.lfm("verify", "--backend", "cpu");
+        assertThat(verify.code()).as(verify.err()).isZero();
+        assertThat(verify.out()).contains("all checks passed");
+        CliRun devices = CliRun.lfm("devices");
+        assertThat(devices.code()).isZero();
+        assertThat(devices.out()).contains("cpu").contains("cuda");
+        CliRun unknown = CliRun.lfm("verify", "--backend", "nope");
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.err().strip()).startsWith("lfm: unknown backend 'nope'");
     }
 }
