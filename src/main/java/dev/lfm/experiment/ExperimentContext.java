@@ -18,46 +18,22 @@ import java.util.function.Supplier;
  * What every experiment runs on: the three splits (one id space), a supplier that opens a fresh
  * backend per trained model (each run uploads its own ratings and parameters and closes the
  * backend afterwards), the base training configuration that each experiment varies, and a
- * progress sink. Hyper-parameters are always chosen on {@code validation}; {@code test} is only
- * reported.
+ * progress sink (silent when null). Hyper-parameters are always chosen on {@code validation};
+ * {@code test} is only reported.
  */
-public final class ExperimentContext {
-    private final Ratings train;
-    private final Ratings validation;
-    private final Ratings test;
-    private final Supplier<Backend> backends;
-    private final TrainingConfig base;
-    private final Progress progress;
-
-    public ExperimentContext(Ratings train, Ratings validation, Ratings test, Supplier<Backend> backends,
-                             TrainingConfig base, Progress progress) {
-        this.train = Objects.requireNonNull(train, "train");
-        this.validation = validation;
-        this.test = test;
-        this.backends = Objects.requireNonNull(backends, "backends");
-        this.base = base.copy().validate();
-        this.progress = progress == null ? Progress.silent() : progress;
-    }
-
-    public Ratings train() {
-        return train;
-    }
-
-    public Ratings validation() {
-        return validation;
-    }
-
-    public Ratings test() {
-        return test;
+public record ExperimentContext(Ratings train, Ratings validation, Ratings test, Supplier<Backend> backends,
+                                TrainingConfig base, Progress progress) {
+    public ExperimentContext {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(backends, "backends");
+        base = base.copy().validate();
+        progress = progress == null ? Progress.silent() : progress;
     }
 
     /** A copy of the base configuration, free to modify. */
+    @Override
     public TrainingConfig base() {
         return base.copy();
-    }
-
-    public Progress progress() {
-        return progress;
     }
 
     /** Opens a fresh backend (the caller closes it). */
