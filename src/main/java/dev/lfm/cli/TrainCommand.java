@@ -116,6 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        dev.lfm.data.ProgressMeter.enable(!quiet && Terminal.stderrIsTerminal()); // a line while a read or plan build is long
         TrainingConfig config = config();
         folds.check();
         checkOutputs();

@@ -33,7 +33,7 @@ public final class ProgressMeter implements AutoCloseable {
     private final long t0;
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong nextShow;
-    /** Length of the text on screen (0: nothing shown), -1 once closed. */
+    /** Columns the line covers on screen (0: nothing shown), -1 once closed. */
     private int shown;
 
     ProgressMeter(String what, long total, boolean bytes, boolean on, PrintStream out, LongSupplier clock) {
@@ -98,7 +98,7 @@ public final class ProgressMeter implements AutoCloseable {
         }
         out.print(sb);
         out.flush();
-        shown = text.length();
+        shown = Math.max(shown, text.length()); // the padding is on screen too
     }
 
     /** Erases the line if one was shown; later {@link #add} calls print nothing. */

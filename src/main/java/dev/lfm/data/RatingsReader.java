@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -77,8 +78,19 @@ public final class RatingsReader {
      * (a file really called {@code -} is {@code ./-}). Pipes and FIFOs are read once, like files.
      */
     public static Ratings read(Path file, ReadOptions options, IdMap userIds, IdMap itemIds) {
+        Path shown = file.getFileName();
+        String what = "reading " + (file.toString().equals(STDIN.toString()) ? STDIN_NAME : shown != null ? shown : file);
+        return read(file, options, userIds, itemIds, size -> ProgressMeter.bytes(what, size));
+    }
+
+    /**
+     * As {@link #read(Path, ReadOptions, IdMap, IdMap)}, the bytes read counted by the meter that
+     * {@code meterFor} makes for the input's size (-1: unknown), closed (its line erased) before
+     * this returns or throws.
+     */
+    static Ratings read(Path file, ReadOptions options, IdMap userIds, IdMap itemIds, LongFunction<ProgressMeter> meterFor) {
         if (file.toString().equals(STDIN.toString())) {
-            try (ProgressMeter meter = ProgressMeter.bytes("reading " + STDIN_NAME, -1)) {
+            try (ProgressMeter meter = meterFor.apply(-1)) {
                 return read(new Counted(System.in, meter, false), STDIN_NAME, -1, options, userIds, itemIds);
             }
         }
@@ -94,8 +106,7 @@ public final class RatingsReader {
                 sizeHint = -1;
             }
         }
-        Path shown = file.getFileName();
-        try (ProgressMeter meter = ProgressMeter.bytes("reading " + (shown != null ? shown : name), sizeHint)) {
+        try (ProgressMeter meter = meterFor.apply(sizeHint)) {
             if (sizeHint > 0) {
                 // a regular file: on every thread, cut at line ends (null: not worth it, read it in one)
                 Ratings r = ChunkedReader.read(file, name, sizeHint, options, userIds, itemIds, meter);
