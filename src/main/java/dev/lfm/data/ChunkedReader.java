@@ -154,7 +154,12 @@ final class ChunkedReader {
 
     /** Reads up to {@code len} bytes at {@code pos} into {@code b}; fewer only at the file's end. */
     static int readFully(FileChannel ch, long pos, byte[] b, int len) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
+        return readFully(ch, pos, b, 0, len);
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos} into {@code b} from {@code off}; fewer only at the file's end. */
+    static int readFully(FileChannel ch, long pos, byte[] b, int off, int len) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
         int got = 0;
         while (bb.hasRemaining()) {
             int r = ch.read(bb, pos + got);
@@ -431,16 +436,7 @@ final class ChunkedReader {
                 if (firstFailed.get() < index) {
                     throw new Cancelled();
                 }
-                int want = (int) Math.min(len, end - pos);
-                ByteBuffer bb = ByteBuffer.wrap(b, off, want);
-                int got = 0;
-                while (bb.hasRemaining()) {
-                    int r = ch.read(bb, pos + got);
-                    if (r < 0) {
-                        break;
-                    }
-                    got += r;
-                }
+                int got = readFully(ch, pos, b, off, (int) Math.min(len, end - pos));
                 if (got == 0) {
                     return -1;
                 }
