@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *
  * <p>Every source is opened once and read once, front to back: the format is detected from a
  * buffered prefix (64 KiB) that the parser then replays, so pipes ({@code <(cat f)}), FIFOs and
- * standard input ({@link #STDIN}, {@code -}) read exactly like files.
+ * standard input ({@link #STDIN}, {@code -}) read exactly like files. A regular file of
+ * {@link ChunkedReader#MIN_PARALLEL_BYTES} or more is read on every core instead, cut at line ends
+ * ({@link ChunkedReader}), with the same result, error included.
  *
  * <p>Ids are non-negative integers (up to 2^63-1) mapped to dense 0-based indices through
  * {@link IdMap}, in order of first appearance ({@link RatingFormat#LIBMF} keeps ids as indices, up to
