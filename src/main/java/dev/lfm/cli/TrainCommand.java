@@ -112,6 +112,7 @@ public final class TrainCommand extends LfmCommand {
         }
         PrintWriter out = out();
         PrintWriter err = err();
+        dev.lfm.data.ProgressMeter.enable(!quiet && Terminal.stderrIsTerminal()); // a line while a read or plan build is long
         TrainingConfig config = config();
         folds.check();
         checkOutputs();

@@ -21,7 +21,7 @@ final class Duplicates {
      */
     static int resolve(int[] users, int[] items, float[] values, int n, int numItems, DuplicatePolicy policy,
                        IntToLongFunction lineOf, String name, IdMap userIds, IdMap itemIds) {
-        if (increasing(users, items, n, itemIds)) {
+        if (increasing(users, items, n, itemIds) || groupedDistinct(users, items, n, userIds.size(), numItems)) {
             return n;
         }
         long[] keys = new long[n];
@@ -92,6 +92,37 @@ final class Duplicates {
 
     private static long key(int u, int i, int numItems) {
         return (long) u * numItems + i;
+    }
+
+    /**
+     * True when each user's ratings are contiguous (a file written user by user, in any user and item
+     * order) and no item repeats within them: then no pair repeats. One pass with a mark per item
+     * and a flag per user (skipped when those would outweigh the ratings); false sends the ratings
+     * to the sort, which finds the duplicates or proves there are none.
+     */
+    private static boolean groupedDistinct(int[] users, int[] items, int n, int numUsers, int numItems) {
+        if ((long) numUsers + numItems > 2L * n + 1024) {
+            return false;
+        }
+        int[] mark = new int[numItems];
+        boolean[] seen = new boolean[numUsers];
+        int run = 0;
+        for (int p = 0; p < n; p++) {
+            int u = users[p];
+            if (p == 0 || u != users[p - 1]) {
+                if (seen[u]) {
+                    return false;
+                }
+                seen[u] = true;
+                run++;
+            }
+            int i = items[p];
+            if (mark[i] == run) {
+                return false;
+            }
+            mark[i] = run;
+        }
+        return true;
     }
 
     /**

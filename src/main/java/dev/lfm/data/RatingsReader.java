@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  *
  * <p>Every source is opened once and read once, front to back: the format is detected from a
  * buffered prefix (64 KiB) that the parser then replays, so pipes ({@code <(cat f)}), FIFOs and
- * standard input ({@link #STDIN}, {@code -}) read exactly like files.
+ * standard input ({@link #STDIN}, {@code -}) read exactly like files. A regular file of
+ * {@link ChunkedReader#MIN_PARALLEL_BYTES} or more is read on every core instead, cut at line ends
+ * ({@link ChunkedReader}), with the same result, error included.
  *
  * <p>Ids are non-negative integers (up to 2^63-1) mapped to dense 0-based indices through
  * {@link IdMap}, in order of first appearance ({@link RatingFormat#LIBMF} keeps ids as indices, up to
@@ -77,13 +80,21 @@ public final class RatingsReader {
      * (a file really called {@code -} is {@code ./-}). Pipes and FIFOs are read once, like files.
      */
     public static Ratings read(Path file, ReadOptions options, IdMap userIds, IdMap itemIds) {
+        Path shown = file.getFileName();
+        String what = "reading " + (file.toString().equals(STDIN.toString()) ? STDIN_NAME : shown != null ? shown : file);
+        return read(file, options, userIds, itemIds, size -> ProgressMeter.bytes(what, size));
+    }
+
+    /**
+     * As {@link #read(Path, ReadOptions, IdMap, IdMap)}, the bytes read counted by the meter that
+     * {@code meterFor} makes for the input's size (-1: unknown), closed (its line erased) before
+     * this returns or throws.
+     */
+    static Ratings read(Path file, ReadOptions options, IdMap userIds, IdMap itemIds, LongFunction<ProgressMeter> meterFor) {
         if (file.toString().equals(STDIN.toString())) {
-            return read(new FilterInputStream(System.in) {
-                @Override
-                public void close() {
-                    // standard input stays open for the rest of the process
-                }
-            }, STDIN_NAME, -1, options, userIds, itemIds);
+            try (ProgressMeter meter = meterFor.apply(-1)) {
+                return read(new Counted(System.in, meter, false), STDIN_NAME, -1, options, userIds, itemIds);
+            }
         }
         String name = file.toString();
         if (Files.isDirectory(file)) {
@@ -97,16 +108,56 @@ public final class RatingsReader {
                 sizeHint = -1;
             }
         }
-        InputStream in;
-        try {
-            in = open(file);
+        try (ProgressMeter meter = meterFor.apply(sizeHint)) {
+            if (sizeHint > 0) {
+                // a regular file: on every thread, cut at line ends (null: not worth it, read it in one)
+                Ratings r = ChunkedReader.read(file, name, sizeHint, options, userIds, itemIds, meter);
+                if (r != null) {
+                    return r;
+                }
+            }
+            try (InputStream in = new Counted(open(file), meter, true)) {
+                return read(in, name, sizeHint, options, userIds, itemIds);
+            }
         } catch (IOException e) {
             throw cannotRead(name, e);
         }
-        try (in) {
-            return read(in, name, sizeHint, options, userIds, itemIds);
-        } catch (IOException e) {
-            throw cannotRead(name, e);
+    }
+
+    /** A stream that tells a {@link ProgressMeter} the bytes read from it; closes its source only if {@code owned}. */
+    private static final class Counted extends FilterInputStream {
+        private final ProgressMeter meter;
+        private final boolean owned;
+
+        Counted(InputStream in, ProgressMeter meter, boolean owned) {
+            super(in);
+            this.meter = meter;
+            this.owned = owned;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = in.read(b, off, len);
+            if (r > 0) {
+                meter.add(r);
+            }
+            return r;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int r = in.read();
+            if (r >= 0) {
+                meter.add(1);
+            }
+            return r;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (owned) {
+                in.close();
+            }
         }
     }
 
@@ -210,7 +261,7 @@ public final class RatingsReader {
     }
 
     /** One read: the buffer, the line loop and the growing arrays. */
-    private static final class Parser {
+    static final class Parser {
         private final InputStream in;
         private final String name;
         private final long sizeHint;
@@ -225,29 +276,46 @@ public final class RatingsReader {
         private final int itemCol;
         private final int ratingCol;
         private final int maxCol;
-        private ReadOptions.Header header;
+        ReadOptions.Header header;
         private final float scaleMin;
         private final float scaleMax;
         private final int maxDenseIds;
         /** Field count of the first rating line, which every rating line must match (0 before it). */
-        private int expectedFields;
-        private long expectedFieldsLine;
+        int expectedFields;
+        long expectedFieldsLine;
+        /** True when this parser reads from the start of the input (a UTF-8 byte order mark may come first). */
+        private final boolean fileStart;
 
-        private int[] users = new int[0];
-        private int[] items = new int[0];
-        private float[] values = new float[0];
-        private int n;
-        private long lineNo;
+        int[] users = new int[0];
+        int[] items = new int[0];
+        float[] values = new float[0];
+        int n;
+        /** Lines read so far (the number of the current line while it is parsed). */
+        long lineNo;
+        /** Lines of the input before this parser's piece, added to line numbers in messages (0 when unknown yet). */
+        long lineBase;
         /** Line numbers of lines that hold no rating (header, blank), ascending. */
-        private long[] skipped = new long[8];
-        private int numSkipped;
-        private int maxUser = -1;
-        private int maxItem = -1;
+        long[] skipped = new long[8];
+        int numSkipped;
+        int maxUser = -1;
+        int maxItem = -1;
         private final int[] fieldStart = new int[3];
         private final int[] fieldEnd = new int[3];
+        /** Start of the field after the one {@link #fieldEnd(byte[], int, int)} found, -1 at the line's end. */
+        private int nextField;
 
         Parser(InputStream in, String name, long sizeHint, ReadOptions o, IdMap userIds, IdMap itemIds) {
+            this(in, name, sizeHint, o, userIds, itemIds, true);
+        }
+
+        /**
+         * A parser of {@code in}, which is the whole input ({@code fileStart}) or a piece of it that
+         * starts at a line's start (then no byte order mark is looked for).
+         */
+        Parser(InputStream in, String name, long sizeHint, ReadOptions o, IdMap userIds, IdMap itemIds,
+               boolean fileStart) {
             this.in = in;
+            this.fileStart = fileStart;
             this.name = name;
             this.sizeHint = sizeHint;
             this.userIds = userIds;
@@ -276,6 +344,16 @@ public final class RatingsReader {
             }
         }
 
+        /** The user id map this parser adds to (a piece-local one in a parallel read). */
+        IdMap userIdsOfPiece() {
+            return userIds;
+        }
+
+        /** The item id map this parser adds to. */
+        IdMap itemIdsOfPiece() {
+            return itemIds;
+        }
+
         /** LIBMF ids are indices: they can only be read against an id space whose ids are 0..n-1. */
         private void requireIdentity(IdMap m, String what) {
             for (int j = 0; j < m.size(); j++) {
@@ -288,12 +366,32 @@ public final class RatingsReader {
         }
 
         Ratings run() throws IOException {
+            parse();
+            if (n == 0) {
+                throw new DataFormatException(name, "no ratings found");
+            }
+            return finish();
+        }
+
+        /**
+         * Continues where {@code before} (the piece of the input just before this one) left off: its
+         * header decision and the field count of the first rating line (line numbers stay this
+         * piece's own, from 1).
+         */
+        void continueAfter(Parser before) {
+            header = before.header;
+            expectedFields = before.expectedFields;
+            expectedFieldsLine = before.expectedFieldsLine;
+        }
+
+        /** Parses the lines of the input into the arrays; {@link #finish} makes them ratings. */
+        void parse() throws IOException {
             byte[] buf = new byte[1 << 20];
             int start = 0;
             int end = 0;
             int scan = 0;
             boolean eof = false;
-            boolean first = true;
+            boolean first = fileStart;
             while (true) {
                 // a line ends at \n, \r\n or a lone \r; a \r last in the buffer waits for the next byte
                 int nl = -1;
@@ -334,7 +432,7 @@ public final class RatingsReader {
                     }
                     if (end == buf.length) {
                         if (buf.length >= MAX_LINE) {
-                            throw new DataFormatException(name, lineNo + 1, "line longer than " + MAX_LINE + " bytes");
+                            throw new DataFormatException(name, lineBase + lineNo + 1, "line longer than " + MAX_LINE + " bytes");
                         }
                         buf = Arrays.copyOf(buf, buf.length * 2);
                     }
@@ -350,9 +448,9 @@ public final class RatingsReader {
                             start = 3;
                             scan = 3;
                         }
-                        if (users.length == 0) {
-                            allocate(buf, start, end);
-                        }
+                    }
+                    if (users.length == 0 && !first && end > 0) {
+                        allocate(buf, start, end);
                     }
                     continue;
                 }
@@ -361,10 +459,6 @@ public final class RatingsReader {
                 start = next;
                 scan = start;
             }
-            if (n == 0) {
-                throw new DataFormatException(name, "no ratings found");
-            }
-            return finish();
         }
 
         /** Sizes the arrays from the file size and the first chunk's line length. */
@@ -397,11 +491,7 @@ public final class RatingsReader {
         }
 
         private void line(byte[] b, int s, int e) {
-            int t = s;
-            while (t < e && (b[t] == ' ' || b[t] == '\t')) {
-                t++;
-            }
-            if (t == e) {
+            if (skipBlanks(b, s, e) == e) {
                 skip();
                 return;
             }
@@ -423,7 +513,7 @@ public final class RatingsReader {
             float v = parseRating(b, fieldStart[2], fieldEnd[2]);
             if (expectedFields == 0) {
                 expectedFields = found;
-                expectedFieldsLine = lineNo;
+                expectedFieldsLine = lineBase + lineNo;
             } else if (found != expectedFields) {
                 throw error(found + " fields, but line " + expectedFieldsLine + " has " + expectedFields
                         + " (a lost line break or a stray delimiter?)");
@@ -450,36 +540,44 @@ public final class RatingsReader {
          * line cannot be a rating; any other line is parsed as one (and fails loudly if it is not).
          */
         private boolean isHeader(byte[] b, int s, int e) {
-            int p = s;
+            int p = whitespace ? skipBlanks(b, s, e) : s;
             while (true) {
-                int fe;
-                int next;
-                if (whitespace) {
-                    while (p < e && (b[p] == ' ' || b[p] == '\t')) {
-                        p++;
-                    }
-                    int q = p;
-                    while (q < e && b[q] != ' ' && b[q] != '\t') {
-                        q++;
-                    }
-                    fe = q;
-                    while (q < e && (b[q] == ' ' || b[q] == '\t')) {
-                        q++;
-                    }
-                    next = q < e ? q : -1;
-                } else {
-                    int at = find(b, p, e);
-                    fe = at < 0 ? e : at;
-                    next = at < 0 ? -1 : at + delim.length;
-                }
+                int fe = fieldEnd(b, p, e);
                 if (!isName(b, p, fe)) {
                     return false;
                 }
-                if (next < 0) {
+                if (nextField < 0) {
                     return true;
                 }
-                p = next;
+                p = nextField;
             }
+        }
+
+        private static int skipBlanks(byte[] b, int p, int e) {
+            while (p < e && (b[p] == ' ' || b[p] == '\t')) {
+                p++;
+            }
+            return p;
+        }
+
+        /**
+         * The end of the field that starts at {@code p} (a line's fields are split by the delimiter,
+         * or by runs of spaces and tabs); sets {@link #nextField} to the start of the next one, or
+         * -1 when this one is the line's last.
+         */
+        private int fieldEnd(byte[] b, int p, int e) {
+            if (whitespace) {
+                int q = p;
+                while (q < e && b[q] != ' ' && b[q] != '\t') {
+                    q++;
+                }
+                int next = skipBlanks(b, q, e);
+                nextField = next < e ? next : -1;
+                return q;
+            }
+            int at = find(b, p, e);
+            nextField = at < 0 ? -1 : at + delim.length;
+            return at < 0 ? e : at;
         }
 
         private static boolean isName(byte[] b, int s, int e) {
@@ -512,30 +610,11 @@ public final class RatingsReader {
         /** Splits the line; records the user, item and rating fields; returns the number of fields seen. */
         private int fields(byte[] b, int s, int e) {
             int col = 0;
-            int p = s;
-            if (whitespace) {
-                while (p < e && (b[p] == ' ' || b[p] == '\t')) {
-                    p++;
-                }
-            }
+            int p = whitespace ? skipBlanks(b, s, e) : s;
             while (true) {
                 int fs = p;
-                int fe;
-                int next;
-                if (whitespace) {
-                    while (p < e && b[p] != ' ' && b[p] != '\t') {
-                        p++;
-                    }
-                    fe = p;
-                    while (p < e && (b[p] == ' ' || b[p] == '\t')) {
-                        p++;
-                    }
-                    next = p < e ? p : -1;
-                } else {
-                    int at = find(b, p, e);
-                    fe = at < 0 ? e : at;
-                    next = at < 0 ? -1 : at + delim.length;
-                }
+                int fe = fieldEnd(b, p, e);
+                int next = nextField;
                 if (col == userCol) {
                     fieldStart[0] = fs;
                     fieldEnd[0] = fe;
@@ -671,10 +750,10 @@ public final class RatingsReader {
         }
 
         private DataFormatException error(String detail) {
-            return new DataFormatException(name, lineNo, detail);
+            return new DataFormatException(name, lineBase + lineNo, detail);
         }
 
-        private Ratings finish() {
+        Ratings finish() {
             int numUsers = dense ? maxUser + 1 : userIds.size();
             int numItems = dense ? maxItem + 1 : itemIds.size();
             if (dense) {

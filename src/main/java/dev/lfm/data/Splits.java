@@ -25,6 +25,11 @@ public final class Splits {
         int n = ratings.size();
         int numTest = (int) Math.round(n * testFraction);
         int numVal = (int) Math.round((n - numTest) * validationFraction);
+        if (numTest == 0 && numVal == 0) {
+            // everything trains: the shuffle and copy below would only reproduce the ratings in order
+            Ratings[] none = partition(ratings, new byte[0], new int[] {0, 0, 0});
+            return new Split(ratings, none[1], none[2]);
+        }
         byte[] part = new byte[n];
         java.util.Arrays.fill(part, 0, numTest, (byte) 2);
         java.util.Arrays.fill(part, numTest, numTest + numVal, (byte) 1);

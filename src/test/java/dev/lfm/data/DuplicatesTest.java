@@ -115,4 +115,52 @@ class DuplicatesTest {
         // the tail past the new size is not a rating any more, the head is compacted in place
         assertThat(Arrays.copyOf(run(u, i, v, DuplicatePolicy.LAST).u(), 4)).containsExactly(1, 2, 0, 0);
     }
+
+    @Test
+    void usersGivenInOneRunEachWithItemsInAnyOrder() {
+        for (DuplicatePolicy p : DuplicatePolicy.values()) {
+            // grouped by user (users 2, 0, 3), items unsorted: no repeat
+            assertThat(run(new int[] {2, 2, 2, 0, 0, 3}, new int[] {7, 1, 4, 4, 9, 4}, new float[] {1, 2, 3, 4, 5, 6}, p)
+                    .dump()).isEqualTo("2:7=1.0 2:1=2.0 2:4=3.0 0:4=4.0 0:9=5.0 3:4=6.0");
+        }
+        // a repeat inside one user's run, not adjacent
+        assertThatThrownBy(() -> run(new int[] {2, 2, 2, 0}, new int[] {7, 1, 7, 4}, new float[] {1, 2, 3, 4},
+                DuplicatePolicy.ERROR)).hasMessageStartingWith("f.csv:16: duplicate rating for user 102, item 7 (first given on line 10;");
+        // user 0 comes back after user 1: the repeat spans its two runs
+        assertThatThrownBy(() -> run(new int[] {0, 0, 1, 0}, new int[] {5, 6, 5, 6}, new float[] {1, 2, 3, 4},
+                DuplicatePolicy.ERROR)).hasMessageStartingWith("f.csv:19: duplicate rating for user 100, item 6 (first given on line 13;");
+        assertThat(run(new int[] {0, 0, 1, 0}, new int[] {5, 6, 5, 7}, new float[] {1, 2, 3, 4}, DuplicatePolicy.ERROR).n())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void randomArraysAgreeWithASetOfPairs() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int t = 0; t < 2000; t++) {
+            int n = rnd.nextInt(30);
+            int numItems = 1 + rnd.nextInt(10);
+            int[] u = new int[n];
+            int[] i = new int[n];
+            float[] v = new float[n];
+            int user = rnd.nextInt(4);
+            java.util.Set<Long> pairs = new java.util.HashSet<>();
+            boolean repeat = false;
+            for (int p = 0; p < n; p++) {
+                if (rnd.nextInt(4) == 0) {
+                    user = rnd.nextInt(4);
+                }
+                u[p] = user;
+                i[p] = rnd.nextInt(numItems);
+                v[p] = p;
+                repeat |= !pairs.add(u[p] * 100L + i[p]);
+            }
+            boolean failed = false;
+            try {
+                assertThat(run(u, i, v, numItems, DuplicatePolicy.ERROR, IdMap.identity(numItems)).n()).isEqualTo(n);
+            } catch (DataFormatException e) {
+                failed = true;
+            }
+            assertThat(failed).as("try %d: %s / %s", t, Arrays.toString(u), Arrays.toString(i)).isEqualTo(repeat);
+        }
+    }
 }

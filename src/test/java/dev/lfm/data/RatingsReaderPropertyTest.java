@@ -77,7 +77,7 @@ class RatingsReaderPropertyTest {
         }
     }
 
-    private static Layout layout(Random rnd) {
+    static Layout layout(Random rnd) {
         switch (rnd.nextInt(5)) {
             case 0:
                 return new Layout("u.data", RatingFormat.MOVIELENS_100K, "\t", 0, 1, 2, 4, false);
@@ -133,7 +133,7 @@ class RatingsReaderPropertyTest {
     }
 
     /** A valid file for the layout, and the ratings it holds. */
-    private static byte[] validFile(Random rnd, Layout l, List<R> out) {
+    static byte[] validFile(Random rnd, Layout l, List<R> out) {
         int n = 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 400 : 40);
         String[] ends = {"\n", "\r\n", "\r"};
         String end = ends[rnd.nextInt(3)];
@@ -344,7 +344,7 @@ class RatingsReaderPropertyTest {
 
     private static final byte[] ALPHABET = "0123456789,;:|\t \n\r-+.eE\"'xX_".getBytes(StandardCharsets.US_ASCII);
 
-    private static byte[] corrupt(Random rnd, byte[] b, Layout l) {
+    static byte[] corrupt(Random rnd, byte[] b, Layout l) {
         List<Byte> x = new ArrayList<>(b.length + 16);
         for (byte v : b) {
             x.add(v);

@@ -56,6 +56,26 @@ class SplitsTest {
     }
 
     @Test
+    void noTestAndNoValidationTrainsOnEveryRatingInOrder() {
+        Ratings r = ratings(1000);
+        Split s = Splits.random(r, 0, 0, 42);
+        assertThat(s.train().size()).isEqualTo(1000);
+        assertThat(s.validation().size()).isZero();
+        assertThat(s.test().size()).isZero();
+        for (int j = 0; j < 1000; j++) {
+            assertThat(s.train().value(j)).isEqualTo(j);
+        }
+        for (Ratings part : new Ratings[] {s.train(), s.validation(), s.test()}) {
+            assertThat(part.numUsers()).isEqualTo(97);
+            assertThat(part.numItems()).isEqualTo(r.numItems());
+            assertThat(part.itemIds()).isSameAs(r.itemIds());
+            assertThat(part.maxRating()).isEqualTo(1000);
+        }
+        // a split that rounds to nothing is the same
+        assertThat(Splits.random(r, 0.0001, 0.0001, 42).train().size()).isEqualTo(1000);
+    }
+
+    @Test
     void sameSeedSameSplitOtherSeedOtherSplit() {
         Ratings r = ratings(5000);
         Split a = Splits.random(r, 0.25, 0.1, 7);

@@ -1,6 +1,7 @@
 package dev.lfm.compute.cpu;
 
 import dev.lfm.data.Permutation;
+import dev.lfm.data.ProgressMeter;
 import dev.lfm.data.Ratings;
 import java.util.SplittableRandom;
 
@@ -66,9 +67,13 @@ final class SgdPlan {
         }
         int n = r.size();
         long numBuckets = (long) grid * grid * slots;
-        Layout layout = numBuckets <= Math.max(n, 1 << 20) && !forceUserOrder
-                ? byBuckets(r, grid, slots, userBlock, itemBlock, userSlot, (int) numBuckets, parallel)
-                : byUserOrder(r, grid, userBlock, itemBlock);
+        Layout layout;
+        // the line shows only past 2 s (about 100M ratings on 2 cores), for the two passes over the ratings
+        try (ProgressMeter meter = ProgressMeter.count("building the SGD plan", 2L * n)) {
+            layout = numBuckets <= Math.max(n, 1 << 20) && !forceUserOrder
+                    ? byBuckets(r, grid, slots, userBlock, itemBlock, userSlot, (int) numBuckets, parallel, meter)
+                    : byUserOrder(r, grid, userBlock, itemBlock);
+        }
         items = layout.items();
         values = layout.values();
         runUser = layout.runUser();
@@ -79,6 +84,9 @@ final class SgdPlan {
             shuffle(runStart[q], runStart[q + 1], rnd);
         }
     }
+
+    /** Ratings between two progress reports. */
+    private static final int STEP = 1 << 20;
 
     /** Set by tests to exercise {@link #byUserOrder} on small problems. */
     static boolean forceUserOrder;
@@ -91,7 +99,7 @@ final class SgdPlan {
      * its grid²·slots ≈ grid·users counters are small next to the ratings for few threads.
      */
     private static Layout byBuckets(Ratings r, int grid, int slots, int[] userBlock, int[] itemBlock, int[] userSlot,
-                                     int numBuckets, Parallel parallel) {
+                                     int numBuckets, Parallel parallel, ProgressMeter meter) {
         int n = r.size();
         int numUsers = r.numUsers();
         int[] users = r.users();
@@ -103,8 +111,12 @@ final class SgdPlan {
         int[][] count = new int[parts][];
         Parallel.RangeTask countTask = (t, from, to) -> {
             int[] c = new int[numBuckets + 1];
-            for (int j = from; j < to; j++) {
-                c[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
+            for (int s = from, e; s < to; s = e) {
+                e = Math.min(to, s + STEP);
+                for (int j = s; j < e; j++) {
+                    c[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
+                }
+                meter.add(e - s);
             }
             count[t] = c;
         };
@@ -134,10 +146,14 @@ final class SgdPlan {
         float[] values = new float[n];
         Parallel.RangeTask scatter = (t, from, to) -> {
             int[] next = count[t];
-            for (int j = from; j < to; j++) {
-                int at = next[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
-                items[at] = itemsIn[j];
-                values[at] = valuesIn[j];
+            for (int s = from, e; s < to; s = e) {
+                e = Math.min(to, s + STEP);
+                for (int j = s; j < e; j++) {
+                    int at = next[bucket(users[j], itemsIn[j], userBlock, itemBlock, userSlot, grid, slots) + 1]++;
+                    items[at] = itemsIn[j];
+                    values[at] = valuesIn[j];
+                }
+                meter.add(e - s);
             }
         };
         if (parts == 1) {
