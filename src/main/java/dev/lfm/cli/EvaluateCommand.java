@@ -1,6 +1,7 @@
 package dev.lfm.cli;
 
 import dev.lfm.LfmException;
+import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.RatingsReader;
 import dev.lfm.model.FactorModel;
@@ -51,13 +52,20 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    BackendFlags backend;
+
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!ranking && (top != null || relevant != null || exclude != null)) {
-            throw new LfmException((top != null ? "--top" : relevant != null ? "--relevant" : "--exclude")
-                    + " applies to --ranking only");
+        if (!ranking && (top != null || relevant != null || exclude != null || backend.backend != null)) {
+            throw new LfmException((top != null ? "--top" : relevant != null ? "--relevant" : exclude != null
+                    ? "--exclude" : "--backend") + " applies to --ranking only");
         }
+        device.checkServing(backend);
         int n = top == null ? 10 : top;
         double threshold = relevant == null ? RankingMetrics.DEFAULT_RELEVANT : relevant;
         if (n < 1) {
@@ -86,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         double rmse = Math.sqrt(sse / r.size());
         double mae = sae / r.size();
-        out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", model.file.getFileName(), data.data.getFileName(),
+        out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", model.file.getFileName(), data.name(),
                 r.size(), rmse, mae, cold > 0 ? " (" + cold + " with a user or item unknown to the model)" : "");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model.file.toString());
@@ -96,7 +104,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         report.put("rmse", rmse);
         report.put("mae", mae);
         if (ranking) {
-            RankingMetrics.Result res = RankingMetrics.evaluate(m, r, excluded, n, threshold, 0);
+            RankingMetrics.Result res;
+            try (Backend b = backend.open(device, spec.commandLine().getErr())) {
+                res = "cpu".equals(b.name()) ? RankingMetrics.evaluate(m, r, excluded, n, threshold, device.threads)
+                        : RankingMetrics.evaluate(m, r, excluded, n, threshold, b);
+            }
             out.printf("ranking%s (relevant: rated >= %s%s)%s%n", res, threshold,
                     exclude == null ? "; nothing excluded" : "; " + exclude.getFileName() + " excluded",
                     res.unknownUsers() > 0 ? "; " + res.unknownUsers() + " users unknown to the model skipped" : "");

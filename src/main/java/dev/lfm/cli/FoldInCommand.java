@@ -1,5 +1,6 @@
 package dev.lfm.cli;
 
+import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.io.OutputFiles;
 import dev.lfm.model.FactorModel;
@@ -39,29 +40,41 @@ public final class FoldInCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    BackendFlags backend;
+
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         data.required("the new users' ratings");
+        device.checkServing(backend);
         OutputFiles.checkWritable(save);
         output.checkWritable();
         FactorModel m = model.load();
         Objective objective = FoldIn.objectiveOf(m); // before reading: a model that cannot be folded fails fast
         Ratings fresh = data.read();
-        FoldIn.Result r = FoldIn.foldIn(m, fresh, objective, 0);
+        FoldIn.Result r;
+        String on;
+        try (Backend b = backend.open(device, spec.commandLine().getErr())) {
+            on = b.name();
+            r = "cpu".equals(on) ? FoldIn.foldIn(m, fresh, objective, device.threads) : FoldIn.foldIn(m, fresh, objective, b);
+        }
         out.printf("fold-in of %s into %s: %d users folded (%d added, %d updated), %d unchanged; %d ratings used, "
-                        + "%d ratings of %d unknown items ignored; %.2f s, %.0f users/s%n", data.data.getFileName(),
+                        + "%d ratings of %d unknown items ignored; %.2f s, %.0f users/s on %s%n", data.name(),
                 model.file.getFileName(), r.usersFolded(), r.usersAdded(), r.usersUpdated(), r.usersUnchanged(),
-                r.ratingsUsed(), r.ratingsIgnored(), r.unknownItems(), r.seconds(), r.usersPerSecond());
+                r.ratingsUsed(), r.ratingsIgnored(), r.unknownItems(), r.seconds(), r.usersPerSecond(), on);
         ModelIO.save(r.model(), save);
         out.printf("saved model to %s (%d users x %d items)%n", save, r.model().numUsers, r.model().numItems);
-        if (output.write(report(r))) {
+        if (output.write(report(r, on))) {
             out.println("wrote report to " + output.report);
         }
         return 0;
     }
 
-    private Map<String, Object> report(FoldIn.Result r) {
+    private Map<String, Object> report(FoldIn.Result r, String on) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.file.toString());
         m.put("data", data.data.toString());
@@ -73,6 +86,7 @@ public final class FoldInCommand implements Callable<Integer> {
         m.put("unknown_items", r.unknownItems());
         m.put("ratings_used", r.ratingsUsed());
         m.put("ratings_ignored", r.ratingsIgnored());
+        m.put("backend", on);
         m.put("seconds", r.seconds());
         m.put("users_per_second", r.usersPerSecond());
         m.put("num_users", r.model().numUsers);
