@@ -126,19 +126,26 @@ public abstract class GpuServingContractTest {
 
     /**
      * Ties: many items share a score (zero factors, biases from three values), N cuts through a
-     * tie group, so the lower item indices must win as on the CPU; and ±0 scores tie.
+     * tie group, so the lower item indices must win as on the CPU; and ±0 scores tie. Both of the
+     * device's selection forms: candidates gathered in local memory, and passes over the whole row.
      */
     @Test
     void tiesAndSignedZerosFollowTheCpuRule() {
-        Ratings r = SyntheticRatings.uniform(60, 700, 3000, 3, 0.2, 6);
+        Ratings r = SyntheticRatings.uniform(60, 1500, 3000, 3, 0.2, 6);
         FactorModel m = randomModel(r, 5, 3);
         java.util.Arrays.fill(m.q, 0f);
         for (int i = 0; i < m.numItems; i++) {
             m.itemBias[i] = (i * 7 % 3) * 0.25f;
         }
-        for (int n : new int[] {1, 5, 250, 300}) {
+        // 500 items share the best score: more candidates than the device gathers in local memory
+        for (int n : new int[] {1, 5, 250, 300, 600}) {
             assertSameLists(m, n, r, 0);
             assertSameLists(m, n, null, 16);
+        }
+        // distinct scores over 1500 items, N below and above the lanes of a work-group
+        FactorModel d = randomModel(r, 9, 5);
+        for (int n : new int[] {3, 20, 300}) {
+            assertSameLists(d, n, r, 0);
         }
         // scores of exactly −0 and +0: μ = b_u = −0, b_i = ±0, p·q = −0
         FactorModel z = randomModel(r, 2, 4);

@@ -7,8 +7,8 @@ import dev.lfm.compute.gpu.Accelerator.Buffer;
  * scores of every item are computed into a blockUsers × items slab ({@link TopNKernels}), each
  * user's excluded items are set to −∞ there, and each user's best {@link #stride()} items are
  * selected on the device; only (item, score) pairs and counts come back, unordered within a user.
- * Device memory: the model (held by the backend), the exclusion lists, and O(blockUsers · items)
- * for the slab. Used by one thread; {@link #close} frees the buffers (the backend's model stays).
+ * Device memory: the model (held by the backend), Qᵀ (items · k), the exclusion lists, and
+ * O(blockUsers · items) for the slab. Used by one thread; {@link #close} frees the buffers (the backend's model stays).
  */
 public final class DeviceRanker implements AutoCloseable {
     private final Accelerator acc;
@@ -16,6 +16,7 @@ public final class DeviceRanker implements AutoCloseable {
     private final DeviceModel m;
     private final int stride;
     private final int blockUsers;
+    private final Buffer qt;
     private final Buffer exPtr;
     private final Buffer exItems;
     private final Buffer rows;
@@ -24,7 +25,7 @@ public final class DeviceRanker implements AutoCloseable {
     private final Buffer scores;
     private final Buffer counts;
 
-    DeviceRanker(Accelerator acc, TopNKernels kernels, DeviceModel m, int n, int[] exPtr, int[] exItems,
+    DeviceRanker(Accelerator acc, TopNKernels kernels, DeviceModel m, float[] q, int n, int[] exPtr, int[] exItems,
                  int blockUsers) {
         this.acc = acc;
         this.kernels = kernels;
@@ -32,8 +33,10 @@ public final class DeviceRanker implements AutoCloseable {
         this.stride = Math.max(1, Math.min(n, m.numItems));
         this.blockUsers = blockUsers;
         int[] ptr = exPtr != null ? exPtr : new int[m.numUsers + 1];
-        Buffer[] made = new Buffer[7];
+        Buffer[] made = new Buffer[8];
         try {
+            made[7] = acc.alloc((long) m.numItems * m.rank * Float.BYTES);
+            acc.upload(made[7], transpose(q, m.numItems, m.rank));
             made[0] = acc.alloc((long) ptr.length * Integer.BYTES);
             acc.upload(made[0], ptr);
             made[1] = acc.alloc(Math.max(1, exItems == null ? 0 : exItems.length) * (long) Integer.BYTES);
@@ -60,6 +63,18 @@ public final class DeviceRanker implements AutoCloseable {
         this.items = made[4];
         this.scores = made[5];
         this.counts = made[6];
+        this.qt = made[7];
+    }
+
+    /** Qᵀ: k rows of numItems (row-major Q is numItems rows of k). */
+    private static float[] transpose(float[] q, int items, int k) {
+        float[] t = new float[items * k];
+        for (int i = 0; i < items; i++) {
+            for (int c = 0; c < k; c++) {
+                t[c * items + i] = q[i * k + c];
+            }
+        }
+        return t;
     }
 
     /** Users ranked per {@link #rank} call at most. */
@@ -88,7 +103,7 @@ public final class DeviceRanker implements AutoCloseable {
         int ni = m.numItems;
         acc.upload(rows, 0, userRows, from, count);
         if (ni > 0) {
-            kernels.score(count, ni, rows, m, slab);
+            kernels.score(count, ni, rows, m, qt, slab);
             kernels.select(count, ni, stride, rows, exPtr, exItems, slab, items, scores, counts);
             acc.download(counts, 0, outCounts, 0, count);
             acc.download(items, 0, outItems, 0, count * stride);
@@ -100,7 +115,7 @@ public final class DeviceRanker implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Buffer b : new Buffer[] {exPtr, exItems, rows, slab, items, scores, counts}) {
+        for (Buffer b : new Buffer[] {qt, exPtr, exItems, rows, slab, items, scores, counts}) {
             b.close();
         }
     }

@@ -493,7 +493,8 @@ public final class GpuBackend implements Backend {
             long budget = Math.min(TOPN_SLAB_BYTES, acc.globalMemoryBytes() / 8);
             block = (int) Math.max(1, Math.min(TOPN_MAX_BLOCK, budget / (Math.max(1L, model.numItems) * Float.BYTES)));
         }
-        return new DeviceRanker(acc, topn, m, n, exPtr, exItems, Math.max(1, Math.min(block, model.numUsers)));
+        return new DeviceRanker(acc, topn, m, model.q, n, exPtr, exItems,
+                Math.max(1, Math.min(block, model.numUsers)));
     }
 
     @Override

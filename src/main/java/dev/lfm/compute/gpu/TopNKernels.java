@@ -14,8 +14,10 @@ public final class TopNKernels extends KernelFamily {
     public static final String FILE = "topn.cl";
     public static final String TOPN_SCORE = "topn_score";
     public static final String TOPN_SELECT = "topn_select";
-    /** TOPN_TILE of topn.cl: users and items per score tile. */
-    static final int TILE = 16;
+    /** TOPN_USERS of topn.cl: users a work-item of the score kernel scores. */
+    static final int USERS = 4;
+    /** Work-items (items) per group of the score kernel. */
+    static final int SCORE_LOCAL = 64;
     /** Lanes per user of the selection on a GPU, and on a CPU device (PoCL runs a group's lanes as a loop). */
     static final int GPU_LANES = 256;
     static final int CPU_LANES = 16;
@@ -28,12 +30,13 @@ public final class TopNKernels extends KernelFamily {
     }
 
     /**
-     * S[b·ni + i] for b < numRows. Geometry: groups of TILE² work-items, one per
-     * (user, item) of a TILE × TILE tile, ⌈numRows/TILE⌉·⌈ni/TILE⌉ groups.
+     * S[b·ni + i] for b < numRows, from Qᵀ ({@code qt}: k rows of ni). Geometry: groups of
+     * {@link #SCORE_LOCAL} items for {@link #USERS} users each, ⌈numRows/USERS⌉·⌈ni/SCORE_LOCAL⌉ groups.
      */
-    void score(int numRows, int ni, Buffer rows, DeviceModel m, Buffer s) {
-        long groups = (long) ((numRows + TILE - 1) / TILE) * ((ni + TILE - 1) / TILE);
-        acc.launch(score, groups * TILE * TILE, TILE * TILE, numRows, ni, m.rank, rows, m.p, m.q, m.bu, m.bi, m.mu,
+    void score(int numRows, int ni, Buffer rows, DeviceModel m, Buffer qt, Buffer s) {
+        int local = Math.min(SCORE_LOCAL, acc.maxWorkGroupSize());
+        long groups = (long) ((numRows + USERS - 1) / USERS) * ((ni + local - 1) / local);
+        acc.launch(score, groups * local, local, numRows, ni, m.rank, rows, m.p, qt, m.bu, m.bi, m.mu,
                 m.biases ? 1 : 0, s);
     }
 
