@@ -76,15 +76,16 @@ DEVICE uint topn_key(float s) {
 }
 
 /*
- * One radix pass of topn_select over `count` values: a local histogram of the digit
- * (v >> shift) & 255 of the values v with (v & st[1]) == st[0], v being KEY_AT(j) for the valid
- * values (byIndex = 0) or INDEX_AT(j) for those whose key is `key` (byIndex = 1); then lane 0 walks
- * the digits from the top (keys) or the bottom (indices) to the one holding the st[2]-th value
- * and narrows st: [0] prefix, [1] mask, [2] how many values at the new prefix are wanted, [4] how
- * many there are. A macro, not a function: PoCL 3.1 loses the local writes of a helper function
- * that contains barriers (seen here: the histogram and st stayed untouched).
+ * One radix pass of topn_select over row[0..ni): a local histogram of the digit (v >> shift) & 255
+ * of the values v with (v & st[1]) == st[0], v being the key of each valid item (byIndex = 0) or
+ * the index of each item whose key is `key` (byIndex = 1); then lane 0 walks the digits from the
+ * top (keys) or the bottom (indices) to the one holding the st[2]-th value and narrows st:
+ * [0] prefix, [1] mask, [2] how many of the values at the new prefix are wanted, [4] how many
+ * there are. The pass over the key's top byte also caps the list: st[2] = st[6] = min(n, valid).
+ * A macro, not a function: PoCL 3.1 loses the local writes of a helper function that contains
+ * barriers (seen here: the histogram and st stayed untouched), so the pass is expanded in place.
  */
-#define TOPN_PASS(byIndex, key, shift, count, KEY_AT, INDEX_AT)                                    \
+#define TOPN_PASS(byIndex, key, shift)                                                             \
     do {                                                                                           \
         for (int d = lid; d < TOPN_BINS; d += lanes) {                                             \
             hist[d] = 0;                                                                           \
@@ -92,9 +93,9 @@ DEVICE uint topn_key(float s) {
         SYNC();                                                                                    \
         const uint prefix = st[0];                                                                 \
         const uint mask = st[1];                                                                   \
-        for (int j = lid; j < (count); j += lanes) {                                               \
-            const uint kv = KEY_AT(j);                                                             \
-            const uint v = (byIndex) ? (uint) INDEX_AT(j) : kv;                                    \
+        for (int i = lid; i < ni; i += lanes) {                                                    \
+            const uint kv = topn_key(row[i]);                                                      \
+            const uint v = (byIndex) ? (uint) i : kv;                                              \
             const int take = (byIndex) ? kv == (key) : kv != 0u;                                   \
             if (take && (v & mask) == prefix) {                                                    \
                 atomic_inc_i(&hist[(v >> (shift)) & (TOPN_BINS - 1)]);                             \
@@ -102,10 +103,18 @@ DEVICE uint topn_key(float s) {
         }                                                                                          \
         SYNC();                                                                                    \
         if (lid == 0) {                                                                            \
+            if (!(byIndex) && (shift) == 24) {                                                     \
+                int valid = 0;                                                                     \
+                for (int d = 0; d < TOPN_BINS; d++) {                                              \
+                    valid += hist[d];                                                              \
+                }                                                                                  \
+                st[2] = (uint) (valid < n ? valid : n);                                            \
+                st[6] = st[2];                                                                     \
+            }                                                                                      \
             const int want = (int) st[2];                                                          \
             int before = 0;                                                                        \
             int d = (byIndex) ? 0 : TOPN_BINS - 1;                                                 \
-            while (before + hist[d] < want) {                                                      \
+            while (want > 0 && before + hist[d] < want) {                                          \
                 before += hist[d];                                                                 \
                 d += (byIndex) ? 1 : -1;                                                           \
             }                                                                                      \
@@ -117,65 +126,23 @@ DEVICE uint topn_key(float s) {
         SYNC();                                                                                    \
     } while (0)
 
-/* The N-th key T and the last index among the ties at T to take (see topn_select), over `count` values. */
-#define TOPN_THRESHOLD(count, KEY_AT, INDEX_AT)                                                    \
-    do {                                                                                           \
-        TOPN_PASS(0, 0u, 24, count, KEY_AT, INDEX_AT);                                             \
-        TOPN_PASS(0, 0u, 16, count, KEY_AT, INDEX_AT);                                             \
-        TOPN_PASS(0, 0u, 8, count, KEY_AT, INDEX_AT);                                              \
-        TOPN_PASS(0, 0u, 0, count, KEY_AT, INDEX_AT);                                              \
-        threshold = st[0];                                                                         \
-        const int tiesWanted = (int) st[2];                                                        \
-        if ((int) st[4] > tiesWanted) {                                                            \
-            SYNC(); /* every lane has read st before lane 0 resets it */                           \
-            if (lid == 0) {                                                                        \
-                st[0] = 0u;                                                                        \
-                st[1] = 0u;                                                                        \
-                st[2] = (uint) tiesWanted;                                                         \
-            }                                                                                      \
-            SYNC();                                                                                \
-            for (int shift = ((indexBits + 7) / 8 - 1) * 8; shift >= 0; shift -= 8) {              \
-                TOPN_PASS(1, threshold, shift, count, KEY_AT, INDEX_AT);                           \
-            }                                                                                      \
-            lastTie = st[0];                                                                       \
-        }                                                                                          \
-    } while (0)
-
-#define TOPN_ROW_KEY(j) topn_key(row[j])
-#define TOPN_ROW_INDEX(j) (j)
-#define TOPN_CAND_KEY(j) candKey[j]
-#define TOPN_CAND_INDEX(j) candItem[j]
-
 /*
  * topn_select: for each block row b < numRows (one work-group each), user u = rows[b]: sets the
  * scores of u's excluded items (exItems[exPtr[u]..exPtr[u+1])) to −∞ in S, then writes the
- * count = min(n, valid) best items of S's row b, unordered, to outItems/outScores[b·n ..] and
- * count to outCount[b].
- *
- * 1. One read of the row: each lane's best key and valid items. When count ≤ lanes, the
- *    count-th best of the lanes' best keys is a lower bound B of the count-th best key T (that
- *    many distinct items reach it); otherwise B is the lowest valid key.
- * 2. A second read gathers the items with key ≥ B (every item that can be selected) into local
- *    memory, when they are at most TOPN_CAND (the usual case for small N).
- * 3. T is found by four 8-bit radix passes (most significant byte first) over the candidates (or,
- *    when they did not fit, over the row: four more reads); when more items have key T than are
- *    wanted, the wanted ones (the lowest indices) end at the index found by radix passes over the
- *    index's ⌈indexBits/8⌉ bytes.
- * 4. Every item above T, and those at T up to that index, are written.
- * Geometry: local = 1..TOPN_MAX_LANES lanes (they stride over the row), groups = numRows.
+ * min(n, valid) best items of S's row b, unordered, to outItems/outScores[b·n ..] and their
+ * number to outCount[b]. The N-th best key T is found by four 8-bit radix passes (most
+ * significant byte first); when more items have key T than are wanted, the wanted ones (the
+ * lowest indices) end at the index found by radix passes over the index's ⌈indexBits/8⌉ bytes.
+ * Then every item above T, and those at T up to that index, are written. Each pass reads the
+ * row once: 5 reads for distinct scores, up to 9 with ties.
+ * Geometry: local = any size ≥ 1 (the lanes stride over the row), groups = numRows.
  */
-#define TOPN_MAX_LANES 256
-#define TOPN_CAND 1024
 KERNEL void topn_select(int numRows, int ni, int n, int indexBits, const GLOBAL int *rows,
                         const GLOBAL int *exPtr, const GLOBAL int *exItems, GLOBAL float *S,
                         GLOBAL int *outItems, GLOBAL float *outScores, GLOBAL int *outCount) {
     LOCAL int hist[TOPN_BINS];
     LOCAL uint st[8];
-    LOCAL int slots[2];
-    LOCAL uint laneBest[TOPN_MAX_LANES];
-    LOCAL int laneValid[TOPN_MAX_LANES];
-    LOCAL uint candKey[TOPN_CAND];
-    LOCAL int candItem[TOPN_CAND];
+    LOCAL int slots[1];
     const long b = group_id();
     if (b >= numRows) {
         return;
@@ -189,46 +156,13 @@ KERNEL void topn_select(int numRows, int ni, int n, int indexBits, const GLOBAL 
     for (int e = e0 + lid; e < e1; e += lanes) {
         row[exItems[e]] = bits_float(0xff800000u);
     }
-    SYNC_GLOBAL();
-    /* 1. */
-    uint best = 0u;
-    int valid = 0;
-    for (int i = lid; i < ni; i += lanes) {
-        const uint kv = topn_key(row[i]);
-        best = kv > best ? kv : best;
-        valid += kv != 0u;
-    }
-    laneBest[lid] = best;
-    laneValid[lid] = valid;
-    SYNC();
     if (lid == 0) {
-        int all = 0;
-        for (int l = 0; l < lanes; l++) {
-            all += laneValid[l];
-        }
-        const int count = all < n ? all : n;
-        uint bound = 1u;
-        if (count > 0 && count <= lanes) {
-            /* the count-th largest lane best, by count selections of the largest (lane bests destroyed) */
-            for (int c = 0; c < count; c++) {
-                int at = 0;
-                for (int l = 1; l < lanes; l++) {
-                    at = laneBest[l] > laneBest[at] ? l : at;
-                }
-                bound = laneBest[at];
-                laneBest[at] = 0u;
-            }
-            bound = bound > 1u ? bound : 1u;
-        }
         st[0] = 0u;
         st[1] = 0u;
-        st[2] = (uint) count;
-        st[5] = bound;
-        st[6] = (uint) count;
         slots[0] = 0;
-        slots[1] = 0;
     }
-    SYNC();
+    SYNC_GLOBAL();
+    TOPN_PASS(0, 0u, 24);
     const int count = (int) st[6];
     if (count == 0) {
         if (lid == 0) {
@@ -236,44 +170,33 @@ KERNEL void topn_select(int numRows, int ni, int n, int indexBits, const GLOBAL 
         }
         return;
     }
-    /* 2. */
-    const uint bound = st[5];
-    for (int i = lid; i < ni; i += lanes) {
-        const uint kv = topn_key(row[i]);
-        if (kv >= bound) {
-            const int slot = atomic_inc_i(&slots[0]);
-            if (slot < TOPN_CAND) {
-                candKey[slot] = kv;
-                candItem[slot] = i;
-            }
-        }
-    }
-    SYNC();
-    const int cands = slots[0];
-    /* 3. and 4. */
-    uint threshold = 0u;
+    TOPN_PASS(0, 0u, 16);
+    TOPN_PASS(0, 0u, 8);
+    TOPN_PASS(0, 0u, 0);
+    const uint threshold = st[0];
+    const int tiesWanted = (int) st[2];
+    const int tiesThere = (int) st[4];
     uint lastTie = 0xffffffffu;
-    if (cands <= TOPN_CAND) {
-        TOPN_THRESHOLD(cands, TOPN_CAND_KEY, TOPN_CAND_INDEX);
-        for (int j = lid; j < cands; j += lanes) {
-            const uint kv = candKey[j];
-            const int i = candItem[j];
-            if (kv > threshold || (kv == threshold && (uint) i <= lastTie)) {
-                const int slot = atomic_inc_i(&slots[1]);
-                outItems[b * n + slot] = i;
-                outScores[b * n + slot] = row[i];
-            }
+    if (tiesThere > tiesWanted) {
+        SYNC(); /* every lane has read st before lane 0 resets it */
+        if (lid == 0) {
+            st[0] = 0u;
+            st[1] = 0u;
+            st[2] = (uint) tiesWanted;
         }
-    } else {
-        TOPN_THRESHOLD(ni, TOPN_ROW_KEY, TOPN_ROW_INDEX);
-        for (int i = lid; i < ni; i += lanes) {
-            const float s = row[i];
-            const uint kv = topn_key(s);
-            if (kv > threshold || (kv == threshold && (uint) i <= lastTie)) {
-                const int slot = atomic_inc_i(&slots[1]);
-                outItems[b * n + slot] = i;
-                outScores[b * n + slot] = s;
-            }
+        SYNC();
+        for (int shift = ((indexBits + 7) / 8 - 1) * 8; shift >= 0; shift -= 8) {
+            TOPN_PASS(1, threshold, shift);
+        }
+        lastTie = st[0];
+    }
+    for (int i = lid; i < ni; i += lanes) {
+        const float s = row[i];
+        const uint kv = topn_key(s);
+        if (kv > threshold || (kv == threshold && (uint) i <= lastTie)) {
+            const int slot = atomic_inc_i(&slots[0]);
+            outItems[b * n + slot] = i;
+            outScores[b * n + slot] = s;
         }
     }
     if (lid == 0) {

@@ -8,7 +8,8 @@ import dev.lfm.compute.gpu.Accelerator.Buffer;
  * user's excluded items are set to −∞ there, and each user's best {@link #stride()} items are
  * selected on the device; only (item, score) pairs and counts come back, unordered within a user.
  * Device memory: the model (held by the backend), Qᵀ (items · k), the exclusion lists, and
- * O(blockUsers · items) for the slab. Used by one thread; {@link #close} frees the buffers (the backend's model stays).
+ * O(blockUsers · items) for the slab. Used by one thread; {@link #close} frees the buffers (the
+ * backend's model stays).
  */
 public final class DeviceRanker implements AutoCloseable {
     private final Accelerator acc;
