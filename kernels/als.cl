@@ -39,14 +39,11 @@
 
 #ifdef __CUDACC__
 typedef double als_real;
-#define LOCAL_PTR
 #elif defined(cl_khr_fp64)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double als_real;
-#define LOCAL_PTR __local
 #else
 typedef float als_real;
-#define LOCAL_PTR __local
 #endif
 
 #define ALS_LOCAL_MAX_D 65

@@ -9,7 +9,12 @@
  *   DEVICE          a helper function callable from kernels
  *   global_id()     64-bit global index of the work-item (1-D launches only)
  *   local_id(), group_id(), local_size(), num_groups()
+ *   LOCAL_PTR       qualifier of a helper's pointer parameter into local/shared memory
  *   SYNC()          work-group barrier over local memory
+ *   SYNC_GLOBAL()   work-group barrier over local and global memory (a group's writes to global
+ *                   memory seen by the other work-items of that group)
+ *   float_bits(x), bits_float(u)   the IEEE bits of a float as uint, and back
+ *   fma_f(a, b, c)  a·b + c rounded once (float), never contracted or reordered otherwise
  *   atomic_add_f    float += on global memory (CUDA atomicAdd; OpenCL 1.2 has no float atomics,
  *                   so a compare-and-swap loop on the float's bits)
  *   atomic_xchg_i, atomic_inc_i   int exchange / post-increment on global memory
@@ -37,6 +42,11 @@ typedef unsigned int uint;
 #define local_size() ((int) blockDim.x)
 #define num_groups() ((long) gridDim.x)
 #define SYNC() __syncthreads()
+#define SYNC_GLOBAL() __syncthreads()
+#define LOCAL_PTR
+#define float_bits(x) __float_as_uint(x)
+#define bits_float(u) __uint_as_float(u)
+#define fma_f(a, b, c) __fmaf_rn((a), (b), (c))
 #define atomic_add_f(p, v) atomicAdd((p), (v))
 #define atomic_xchg_i(p, v) atomicExch((p), (v))
 #define atomic_inc_i(p) atomicAdd((p), 1)
@@ -66,6 +76,11 @@ static __device__ __forceinline__ void store_half(half_t *p, long j, float v) {
 #define local_size() ((int) get_local_size(0))
 #define num_groups() ((long) get_num_groups(0))
 #define SYNC() barrier(CLK_LOCAL_MEM_FENCE)
+#define SYNC_GLOBAL() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
+#define LOCAL_PTR __local
+#define float_bits(x) as_uint(x)
+#define bits_float(u) as_float(u)
+#define fma_f(a, b, c) fma((a), (b), (c))
 #define atomic_xchg_i(p, v) atomic_xchg((p), (v))
 #define atomic_inc_i(p) atomic_inc(p)
 typedef half half_t;

@@ -56,6 +56,19 @@ public final class DeviceOptions {
         throw new LfmException("--factor-storage must be float or half (got '" + factorStorage + "')");
     }
 
+    /**
+     * The checks of a serving command (fold-in, recommend, evaluate) before it reads anything: half
+     * storage is a one-line error (serving keeps float32 factors), and so are an unknown backend
+     * name and device flags that do not fit it.
+     */
+    public void checkServing(BackendFlags backend) {
+        if (half()) {
+            throw new LfmException("--factor-storage half applies to SGD training only; serving commands use float32 factors");
+        }
+        backend.providers();
+        options(backend.name());
+    }
+
     /** Half storage is for per-rating SGD epochs only (plain or AdaGrad): a one-line error for any other training. */
     public void checkApplies(TrainingConfig c) {
         if (half() && !c.isPerRatingSgd()) {

@@ -2,6 +2,7 @@ package dev.lfm.cli;
 
 import dev.lfm.LfmException;
 import dev.lfm.OrderedMap;
+import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.RatingsReader;
 import dev.lfm.model.FactorModel;
@@ -46,13 +47,20 @@ public final class EvaluateCommand extends LfmCommand {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    BackendFlags backend;
+
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
-        if (!ranking && (top != null || relevant != null || exclude != null)) {
-            throw new LfmException((top != null ? "--top" : relevant != null ? "--relevant" : "--exclude")
-                    + " applies to --ranking only");
+        if (!ranking && (top != null || relevant != null || exclude != null || backend.backend != null)) {
+            throw new LfmException((top != null ? "--top" : relevant != null ? "--relevant" : exclude != null
+                    ? "--exclude" : "--backend") + " applies to --ranking only");
         }
+        device.checkServing(backend);
         int n = top == null ? 10 : top;
         double threshold = relevant == null ? RankingMetrics.DEFAULT_RELEVANT : relevant;
         if (n < 1) {
@@ -81,12 +89,16 @@ public final class EvaluateCommand extends LfmCommand {
         }
         double rmse = Math.sqrt(sse / r.size());
         double mae = sae / r.size();
-        out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", model.file.getFileName(), data.data.getFileName(),
+        out.printf("%s on %s: %d ratings, RMSE %.5f, MAE %.5f%s%n", model.file.getFileName(), data.name(),
                 r.size(), rmse, mae, cold > 0 ? " (" + cold + " with a user or item unknown to the model)" : "");
         Map<String, Object> report = OrderedMap.of("model", model.file.toString(), "data", data.data.toString(),
                 "num_ratings", r.size(), "num_unknown", cold, "rmse", rmse, "mae", mae);
         if (ranking) {
-            RankingMetrics.Result res = RankingMetrics.evaluate(m, r, excluded, n, threshold, 0);
+            RankingMetrics.Result res;
+            try (Backend b = backend.open(device, err())) {
+                res = "cpu".equals(b.name()) ? RankingMetrics.evaluate(m, r, excluded, n, threshold, device.threads)
+                        : RankingMetrics.evaluate(m, r, excluded, n, threshold, b);
+            }
             out.printf("ranking%s (relevant: rated >= %s%s)%s%n", res, threshold,
                     exclude == null ? "; nothing excluded" : "; " + exclude.getFileName() + " excluded",
                     res.unknownUsers() > 0 ? "; " + res.unknownUsers() + " users unknown to the model skipped" : "");

@@ -1,6 +1,7 @@
 package dev.lfm.cli;
 
 import dev.lfm.OrderedMap;
+import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.io.OutputFiles;
 import dev.lfm.model.FactorModel;
@@ -34,34 +35,46 @@ public final class FoldInCommand extends LfmCommand {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    BackendFlags backend;
+
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
         data.required("the new users' ratings");
+        device.checkServing(backend);
         OutputFiles.checkWritable(save);
         output.checkWritable();
         FactorModel m = model.load();
         Objective objective = FoldIn.objectiveOf(m); // before reading: a model that cannot be folded fails fast
         Ratings fresh = data.read();
-        FoldIn.Result r = FoldIn.foldIn(m, fresh, objective, 0);
+        FoldIn.Result r;
+        String on;
+        try (Backend b = backend.open(device, err())) {
+            on = b.name();
+            r = "cpu".equals(on) ? FoldIn.foldIn(m, fresh, objective, device.threads) : FoldIn.foldIn(m, fresh, objective, b);
+        }
         out.printf("fold-in of %s into %s: %d users folded (%d added, %d updated), %d unchanged; %d ratings used, "
-                        + "%d ratings of %d unknown items ignored; %.2f s, %.0f users/s%n", data.data.getFileName(),
+                        + "%d ratings of %d unknown items ignored; %.2f s, %.0f users/s on %s%n", data.name(),
                 model.file.getFileName(), r.usersFolded(), r.usersAdded(), r.usersUpdated(), r.usersUnchanged(),
-                r.ratingsUsed(), r.ratingsIgnored(), r.unknownItems(), r.seconds(), r.usersPerSecond());
+                r.ratingsUsed(), r.ratingsIgnored(), r.unknownItems(), r.seconds(), r.usersPerSecond(), on);
         ModelIO.save(r.model(), save);
         out.printf("saved model to %s (%d users x %d items)%n", save, r.model().numUsers, r.model().numItems);
-        if (output.write(report(r))) {
+        if (output.write(report(r, on))) {
             out.println("wrote report to " + output.report);
         }
         return 0;
     }
 
-    private Map<String, Object> report(FoldIn.Result r) {
+    private Map<String, Object> report(FoldIn.Result r, String on) {
         return OrderedMap.of("model", model.file.toString(), "data", data.data.toString(), "saved", save.toString(),
                 "users_folded", r.usersFolded(), "users_added", r.usersAdded(), "users_updated", r.usersUpdated(),
                 "users_unchanged", r.usersUnchanged(), "unknown_items", r.unknownItems(),
-                "ratings_used", r.ratingsUsed(), "ratings_ignored", r.ratingsIgnored(), "seconds", r.seconds(),
-                "users_per_second", r.usersPerSecond(), "num_users", r.model().numUsers,
+                "ratings_used", r.ratingsUsed(), "ratings_ignored", r.ratingsIgnored(), "backend", on,
+                "seconds", r.seconds(), "users_per_second", r.usersPerSecond(), "num_users", r.model().numUsers,
                 "num_items", r.model().numItems);
     }
 }

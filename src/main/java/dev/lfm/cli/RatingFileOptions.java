@@ -59,6 +59,12 @@ public final class RatingFileOptions {
         return data;
     }
 
+    /** How --data is named in messages: its file name, or {@code <stdin>} for {@code -} (as the reader's errors name it). */
+    public String name() {
+        return data.toString().equals(RatingsReader.STDIN.toString()) ? RatingsReader.STDIN_NAME
+                : String.valueOf(data.getFileName());
+    }
+
     /** Reads --data with its own id maps. */
     public Ratings read() {
         return RatingsReader.read(required("the ratings to read"), readOptions());

@@ -1,6 +1,7 @@
 package dev.lfm.cli;
 
 import dev.lfm.LfmException;
+import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.SyntheticRatings;
 import dev.lfm.io.OutputFiles;
@@ -72,6 +73,12 @@ public final class RecommendCommand extends LfmCommand {
     @Mixin
     RatingFileOptions data;
 
+    @Mixin
+    BackendFlags backend;
+
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--synthetic", paramLabel = "PRESET",
             description = "Without --data: the synthetic preset the model was trained on (default: from the model).")
     String preset;
@@ -101,11 +108,19 @@ public final class RecommendCommand extends LfmCommand {
         }
         ItemTitles titles = titlesFile == null ? null : ItemTitles.read(titlesFile);
         Ratings rated = ratedItems(m, err);
-        TopN topN = new TopN(m, top).exclude(rated).titles(titles);
+        TopN topN = new TopN(m, top).threads(device.threads).exclude(rated).titles(titles);
         if (!batch) {
             printOne(stdout, m, rated, topN, titles != null);
             return 0;
         }
+        try (Backend b = backend.open(device, err)) {
+            return writeAll(stdout, err, m, ids, titles, topN.backend(b), b.name());
+        }
+    }
+
+    /** --all-users / --users FILE: the lists into the CSV, with progress on a terminal. */
+    private int writeAll(PrintWriter stdout, PrintWriter err, FactorModel m, long[] ids, ItemTitles titles, TopN topN,
+                         String on) {
         if (!quiet && Terminal.stderrIsTerminal()) {
             topN.progress(progress(err, ids == null ? m.numUsers : ids.length));
         }
@@ -120,7 +135,7 @@ public final class RecommendCommand extends LfmCommand {
             }
             w.flush();
         });
-        stdout.printf("wrote %s: top %d of %d items for %s%n", out, top, m.numItems, summary[0]);
+        stdout.printf("wrote %s: top %d of %d items for %s on %s%n", out, top, m.numItems, summary[0], on);
         return 0;
     }
 
@@ -141,6 +156,11 @@ public final class RecommendCommand extends LfmCommand {
         if (top < 1) {
             throw new LfmException("--top must be >= 1 (got " + top + ")");
         }
+        if (!batch && (device.device != -1 || backend.backend != null && !"cpu".equalsIgnoreCase(backend.name()))) {
+            throw new LfmException((device.device != -1 ? "--device" : "--backend") + " applies to --all-users and "
+                    + "--users FILE (--user ranks one user on the CPU)");
+        }
+        device.checkServing(backend);
         if (data.data != null && (preset != null || numRatings != null || trueRank != null || noise != null)) {
             throw new LfmException("--synthetic, --ratings, --true-rank and --noise describe the synthetic problem: "
                     + "they do not go with --data");

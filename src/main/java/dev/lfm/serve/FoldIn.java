@@ -1,6 +1,8 @@
 package dev.lfm.serve;
 
 import dev.lfm.LfmException;
+import dev.lfm.compute.Backend;
+import dev.lfm.compute.Side;
 import dev.lfm.compute.cpu.AlsRowSolver;
 import dev.lfm.data.IdMap;
 import dev.lfm.data.Ratings;
@@ -89,13 +91,88 @@ public final class FoldIn {
     }
 
     /**
-     * Folds the users of {@code ratings} into a copy of {@code model}.
+     * Folds the users of {@code ratings} into a copy of {@code model}, solved on the CPU.
      *
      * @param ratings new ratings in any id space (matched to the model through the file ids)
      * @param objective the objective to solve (normally {@link #objectiveOf}(model))
      * @param threads CPU threads (0 = all processors)
      */
     public static Result foldIn(FactorModel model, Ratings ratings, Objective objective, int threads) {
+        return fold(model, ratings, (out, f) -> {
+            int k = out.rank;
+            int chunk = 256;
+            int tasks = (f.numUsers + chunk - 1) / chunk;
+            Workers.run(tasks, threads, t -> {
+                AlsRowSolver solver = new AlsRowSolver(k, objective, out.biases);
+                for (int u = t * chunk, end = Math.min(f.numUsers, u + chunk); u < end; u++) {
+                    int row = f.target[u];
+                    if (row >= 0) {
+                        solver.solve(out.q, out.itemBias, out.mu, f.other, f.vals, f.ptr[u], f.ptr[u + 1], out.p,
+                                row * k, out.userBias, row);
+                    }
+                }
+            });
+        });
+    }
+
+    /**
+     * The same fold-in, solved on {@code backend} by its ALS user half-sweep
+     * ({@link Backend#alsSweep} with {@link Side#USERS}): the users to solve and their ratings of
+     * known items are uploaded as one rating set over the model's items, with a model of those
+     * users and the model's item side, and only their rows come back. Users, counts and the
+     * returned model are as with the CPU solve; the factors agree with it to the backend's float
+     * rounding (GPU backends solve in double where the device has it). The backend's current
+     * model is replaced.
+     */
+    public static Result foldIn(FactorModel model, Ratings ratings, Objective objective, Backend backend) {
+        return fold(model, ratings, (out, f) -> {
+            int k = out.rank;
+            // the solvable users, densely numbered in rating-set order; their ratings, grouped by user
+            int[] solved = new int[f.numUsers];
+            int count = 0;
+            for (int u = 0; u < f.numUsers; u++) {
+                if (f.target[u] >= 0 && f.ptr[u + 1] > f.ptr[u]) {
+                    solved[count++] = u;
+                }
+            }
+            if (count == 0) {
+                return;
+            }
+            int used = f.ptr[f.numUsers];
+            int[] users = new int[used];
+            for (int j = 0; j < count; j++) {
+                java.util.Arrays.fill(users, f.ptr[solved[j]], f.ptr[solved[j] + 1], j);
+            }
+            Ratings set = new Ratings(count, out.numItems, users, f.other, f.vals, used, null, null, out.minRating,
+                    out.maxRating);
+            FactorModel part = new FactorModel(count, out.numItems, k, out.biases);
+            System.arraycopy(out.q, 0, part.q, 0, out.q.length);
+            System.arraycopy(out.itemBias, 0, part.itemBias, 0, out.itemBias.length);
+            part.mu = out.mu;
+            part.minRating = out.minRating;
+            part.maxRating = out.maxRating;
+            backend.setModel(part);
+            backend.alsSweep(backend.upload(set), objective, Side.USERS);
+            backend.getModel(part);
+            for (int j = 0; j < count; j++) {
+                int row = f.target[solved[j]];
+                System.arraycopy(part.p, j * k, out.p, row * k, k);
+                out.userBias[row] = part.userBias[j];
+            }
+        });
+    }
+
+    /** The new users' known-item ratings by user (CSR over the rating set's users) and each one's target row. */
+    private record Folding(int numUsers, int[] ptr, int[] other, float[] vals, int[] target) {
+    }
+
+    /** Solves the target rows of {@code out} (a copy of the model with the new rows appended, zero). */
+    @FunctionalInterface
+    private interface Solve {
+        void into(FactorModel out, Folding f);
+    }
+
+    private static Result fold(FactorModel model, Ratings ratings, Solve solve) {
         long t0 = System.nanoTime();
         int k = model.rank;
         int[] itemRow = Ids.itemRows(model, ratings);
@@ -179,19 +256,7 @@ public final class FoldIn {
         out.userIds = extend(model.userIds, model.numUsers, newIds, added);
         out.provenance.putAll(model.provenance);
 
-        int chunk = 256;
-        int tasks = (nu + chunk - 1) / chunk;
-        java.util.function.IntConsumer solveChunk = t -> {
-            AlsRowSolver solver = new AlsRowSolver(k, objective, model.biases);
-            for (int u = t * chunk, end = Math.min(nu, u + chunk); u < end; u++) {
-                int row = target[u];
-                if (row >= 0) {
-                    solver.solve(out.q, out.itemBias, out.mu, other, vals, ptr[u], ptr[u + 1], out.p, row * k,
-                            out.userBias, row);
-                }
-            }
-        };
-        Workers.run(tasks, threads, solveChunk);
+        solve.into(out, new Folding(nu, ptr, other, vals, target));
         double seconds = (System.nanoTime() - t0) / 1e9;
         int folded = added + updated;
         String previous = out.provenance.get("fold_in");

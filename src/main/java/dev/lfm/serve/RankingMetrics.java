@@ -1,6 +1,7 @@
 package dev.lfm.serve;
 
 import dev.lfm.OrderedMap;
+import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import java.util.Arrays;
@@ -70,6 +71,20 @@ public final class RankingMetrics {
      */
     public static Result evaluate(FactorModel model, Ratings test, Ratings exclude, int n, double relevant,
                                   int threads) {
+        return evaluate(model, test, n, relevant, new TopN(model, n).threads(threads).exclude(exclude));
+    }
+
+    /**
+     * The same, with the lists ranked on {@code backend} ({@link TopN#backend}: a GPU backend ranks
+     * on the device, the cpu backend or null on all processors); the metrics are those of
+     * {@link #evaluate(FactorModel, Ratings, Ratings, int, double, int)}.
+     */
+    public static Result evaluate(FactorModel model, Ratings test, Ratings exclude, int n, double relevant,
+                                  Backend backend) {
+        return evaluate(model, test, n, relevant, new TopN(model, n).backend(backend).exclude(exclude));
+    }
+
+    private static Result evaluate(FactorModel model, Ratings test, int n, double relevant, TopN ranker) {
         int[] userRow = Ids.userRows(model, test);
         int[] itemRow = Ids.itemRows(model, test);
         // relevant test items per test user (distinct by test item index)
@@ -113,7 +128,7 @@ public final class RankingMetrics {
         int[] evaluated = Arrays.copyOf(rows, users);
         Arrays.sort(evaluated);
         Accumulator acc = new Accumulator(n, model.numItems);
-        new TopN(model, n).threads(threads).exclude(exclude).lists(evaluated, (u, items, scores, c) -> {
+        ranker.lists(evaluated, (u, items, scores, c) -> {
             int from = relFrom[u];
             int to = relTo[u];
             acc.add(items, c, rel, from, to, distinct(rel, from, to));

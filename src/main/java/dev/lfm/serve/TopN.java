@@ -1,5 +1,8 @@
 package dev.lfm.serve;
 
+import dev.lfm.compute.Backend;
+import dev.lfm.compute.gpu.DeviceRanker;
+import dev.lfm.compute.gpu.GpuBackend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import java.util.Arrays;
@@ -25,7 +28,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Memory is O(k·items) for Qᵀ plus, per worker, O(block·N + 4·tile); results go to a sink as they
  * are made, never all held. Scores agree with {@link FactorModel#predictRaw} up to float rounding
  * (the dot product is summed in another order). A user with fewer than N unexcluded items gets
- * fewer rows. No GPU path yet.
+ * fewer rows.
+ *
+ * <p>On a GPU backend ({@link #backend}: opencl or cuda) each block of users is scored against
+ * every item on the device and each user's N best are selected there ({@link DeviceRanker}); only
+ * users × N (item, score) pairs come back, and the host puts each list in order. The device
+ * computes every score exactly as the CPU path does (μ + b_i, + b_u, then one fma per component
+ * in component order), so both paths give the same lists, scores and tie order bit for bit.
  *
  * <p>Use: {@code new TopN(model, 10).exclude(train).titles(titles).progress(p).allUsers(sink)}.
  * Configuration methods return this; an instance may be reused but not shared between threads
@@ -80,6 +89,8 @@ public final class TopN {
     private final int n;
     private int threads;
     private int blockSize = 256;
+    private boolean blockSizeSet;
+    private Backend backend;
     private int[] exPtr;
     private int[] exItems;
     private ItemTitles titles;
@@ -154,12 +165,23 @@ public final class TopN {
         return this;
     }
 
-    /** Users per block (default 256). */
+    /** Users per block (default 256 on the CPU; on a GPU as many as a slab of the device's memory holds). */
     public TopN blockSize(int users) {
         if (users < 1) {
             throw new IllegalArgumentException("block size must be >= 1");
         }
         this.blockSize = users;
+        this.blockSizeSet = true;
+        return this;
+    }
+
+    /**
+     * Ranks on {@code b} when it is a GPU backend (opencl, cuda; its current model is replaced by
+     * this one while ranking); null or the cpu backend: the CPU path with {@link #threads}. The
+     * caller keeps ownership of the backend.
+     */
+    public TopN backend(Backend b) {
+        this.backend = b;
         return this;
     }
 
@@ -212,6 +234,9 @@ public final class TopN {
     }
 
     private Summary lists(int[] userRows, ListSink sink, long unknown) {
+        if (backend instanceof GpuBackend g) {
+            return deviceLists(g, userRows, sink, unknown);
+        }
         long t0 = System.nanoTime();
         int k = m.rank;
         int ni = m.numItems;
@@ -260,6 +285,69 @@ public final class TopN {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Summary(numUsers, rows, unknown, (long) numUsers * ni, seconds);
+    }
+
+    /** {@link #lists} on a GPU backend: a block of users a call of the device ranker, each list ordered here. */
+    private Summary deviceLists(GpuBackend g, int[] userRows, ListSink sink, long unknown) {
+        long t0 = System.nanoTime();
+        int numUsers = userRows.length;
+        long rows = 0;
+        try (DeviceRanker ranker = g.ranker(m, n, exPtr, exItems, blockSizeSet ? blockSize : 0)) {
+            int block = ranker.blockUsers();
+            int stride = ranker.stride();
+            int[] counts = new int[block];
+            int[] items = new int[block * stride];
+            float[] scores = new float[block * stride];
+            int[] outItems = new int[stride];
+            float[] outScores = new float[stride];
+            long[] keys = new long[stride];
+            for (int from = 0; from < numUsers; from += block) {
+                int to = Math.min(numUsers, from + block);
+                ranker.rank(userRows, from, to, counts, items, scores);
+                for (int b = 0; b < to - from; b++) {
+                    int c = counts[b];
+                    order(items, scores, b * stride, c, keys, outItems, outScores);
+                    sink.accept(userRows[from + b], outItems, outScores, c);
+                    rows += c;
+                }
+                if (progress != null) {
+                    progress.update(to, numUsers);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Summary(numUsers, rows, unknown, (long) numUsers * m.numItems, seconds);
+    }
+
+    /**
+     * outItems/outScores[0..count) = the entries items/scores[off..off+count) best first: score
+     * descending, then item ascending ({@link #worse}'s order; −0 and +0 tie), by one sort of
+     * packed keys (the score's order-preserving bits above the item index).
+     */
+    static void order(int[] items, float[] scores, int off, int count, long[] keys, int[] outItems,
+                      float[] outScores) {
+        for (int j = 0; j < count; j++) {
+            float s = scores[off + j];
+            int x = s == 0f ? 0 : Float.floatToRawIntBits(s);
+            long key = (x < 0 ? ~x : x | 0x80000000) & 0xffffffffL;
+            keys[j] = (0xffffffffL - key) << 31 | items[off + j];
+        }
+        Arrays.sort(keys, 0, count);
+        for (int j = 0; j < count; j++) {
+            int item = (int) (keys[j] & 0x7fffffff);
+            outItems[j] = item;
+            long key = 0xffffffffL - (keys[j] >>> 31);
+            float s = Float.intBitsToFloat((int) ((key & 0x80000000L) != 0 ? key & 0x7fffffff : ~key));
+            if (s == 0f) {
+                // the one value the key does not keep: the sign of a zero score
+                for (int e = 0; e < count; e++) {
+                    if (items[off + e] == item) {
+                        s = scores[off + e];
+                    }
+                }
+            }
+            outScores[j] = s;
+        }
     }
 
     /** One worker's block: heaps for its users and a 4 × tile score buffer. */

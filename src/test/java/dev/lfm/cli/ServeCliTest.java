@@ -267,4 +267,98 @@ class ServeCliTest {
         Files.delete(bad);
         assertThat(files()).containsExactly(before);
     }
+
+    /** Runs with standard input replaced by {@code text} (for {@code --data -}). */
+    private static Run withStdin(String text, String... args) {
+        java.io.InputStream saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return lfm(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    void backendFlagsOfTheServingCommandsAndStdinIsNamedStdin() throws IOException {
+        Path train = planted("train.csv", 1, 31, 0.6, 0);
+        Path model = dir.resolve("m.lfm");
+        ok(lfm("train", "--data", train.toString(), "--algorithm", "als", "-k", "3", "--epochs", "2", "-q",
+                "--backend", "cpu", "--save", model.toString()));
+        String m = model.toString();
+        String d = train.toString();
+        String fresh = Files.readString(planted("fresh.csv", 25, 41, 0.5, 0));
+        Path folded = dir.resolve("m2.lfm");
+        Run f = withStdin(fresh, "fold-in", "--model", m, "--data", "-", "--save", folded.toString(), "--backend", "cpu",
+                "--threads", "1");
+        ok(f);
+        assertThat(f.out()).contains("fold-in of <stdin> into m.lfm").contains("users/s on cpu");
+        Run e = withStdin(fresh, "evaluate", "--model", folded.toString(), "--data", "-");
+        ok(e);
+        assertThat(e.out()).contains("m2.lfm on <stdin>: ");
+        Run bad = withStdin("1,101,4\n2,102,x\n", "fold-in", "--model", m, "--data", "-", "--save",
+                dir.resolve("m3.lfm").toString());
+        assertThat(oneLineError(bad)).contains("<stdin>:2:");
+        Files.delete(folded);
+
+        String[] before = files();
+        String out = dir.resolve("out.csv").toString();
+        assertThat(oneLineError(lfm("evaluate", "--model", m, "--data", d, "--backend", "opencl")))
+                .contains("--backend applies to --ranking only");
+        assertThat(oneLineError(lfm("recommend", "--model", m, "--data", d, "--user", "1", "--backend", "opencl")))
+                .contains("--backend applies to --all-users and --users FILE");
+        assertThat(oneLineError(lfm("recommend", "--model", m, "--data", d, "--user", "1", "--device", "0")))
+                .contains("--device applies to --all-users and --users FILE");
+        assertThat(oneLineError(lfm("recommend", "--model", m, "--data", d, "--all-users", "--out", out,
+                "--factor-storage", "half"))).contains("--factor-storage half applies to SGD training only");
+        assertThat(oneLineError(lfm("fold-in", "--model", m, "--data", d, "--save", dir.resolve("m4.lfm").toString(),
+                "--backend", "cpu", "--device", "1"))).contains("--device applies to --backend opencl or cuda");
+        assertThat(oneLineError(lfm("evaluate", "--model", m, "--data", d, "--ranking", "--backend", "nope")))
+                .contains("nope");
+        assertThat(files()).containsExactly(before);
+    }
+
+    /**
+     * On OpenCL (PoCL here; skipped without it): recommend --all-users writes the same file as on
+     * the CPU, byte for byte; evaluate --ranking gives the same metrics; fold-in the same users.
+     */
+    @Test
+    void openClServingGivesTheCpuResults() throws IOException {
+        String why = dev.lfm.compute.Backends.provider("opencl").unavailableReason();
+        if (why != null && "1".equals(System.getenv("LFM_REQUIRE_OPENCL"))) {
+            throw new AssertionError("LFM_REQUIRE_OPENCL=1 but opencl is unavailable: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, "opencl not available: " + why);
+        Path train = planted("train.csv", 1, 81, 0.6, 0);
+        Path test = planted("test.csv", 1, 81, 0.3, 0);
+        Path model = dir.resolve("m.lfm");
+        ok(lfm("train", "--data", train.toString(), "--algorithm", "als", "-k", "5", "--epochs", "3", "-q",
+                "--backend", "cpu", "--save", model.toString()));
+        String m = model.toString();
+        Path cpu = dir.resolve("cpu.csv");
+        Path gpu = dir.resolve("gpu.csv");
+        ok(lfm("recommend", "--model", m, "--data", train.toString(), "--all-users", "--top", "7", "--out",
+                cpu.toString(), "--backend", "cpu"));
+        Run r = lfm("recommend", "--model", m, "--data", train.toString(), "--all-users", "--top", "7", "--out",
+                gpu.toString(), "--backend", "opencl");
+        ok(r);
+        assertThat(r.out()).contains("80 users, 560 rows").contains("on opencl");
+        assertThat(Files.readString(gpu)).isEqualTo(Files.readString(cpu));
+        Run ec = lfm("evaluate", "--model", m, "--data", test.toString(), "--ranking", "--exclude", train.toString());
+        Run eg = lfm("evaluate", "--model", m, "--data", test.toString(), "--ranking", "--exclude", train.toString(),
+                "--backend", "opencl");
+        ok(ec);
+        ok(eg);
+        assertThat(eg.out()).isEqualTo(ec.out());
+        Path fresh = planted("new.csv", 75, 101, 0.5, 9999);
+        Run fc = lfm("fold-in", "--model", m, "--data", fresh.toString(), "--save", dir.resolve("c.lfm").toString());
+        Run fg = lfm("fold-in", "--model", m, "--data", fresh.toString(), "--save", dir.resolve("g.lfm").toString(),
+                "--backend", "opencl");
+        ok(fc);
+        ok(fg);
+        assertThat(fg.out()).contains("26 users folded (20 added, 6 updated)").contains("on opencl");
+        Run pc = lfm("evaluate", "--model", dir.resolve("c.lfm").toString(), "--data", fresh.toString());
+        Run pg = lfm("evaluate", "--model", dir.resolve("g.lfm").toString(), "--data", fresh.toString());
+        assertThat(rmse(pg)).isCloseTo(rmse(pc), org.assertj.core.api.Assertions.within(1e-4));
+    }
 }

@@ -79,6 +79,36 @@ class FoldInTest {
         assertThat(f.model().itemBias).isEqualTo(m.itemBias);
     }
 
+    /**
+     * The backend path of fold-in (upload the users to solve, one ALS user half-sweep, rows back)
+     * on the CPU backend gives exactly the CPU solve, with new users, unknown items and a user
+     * whose ratings are all of unknown items.
+     */
+    @ParameterizedTest
+    @EnumSource(Regularization.class)
+    void foldInOnABackendIsTheCpuFoldIn(Regularization form) {
+        Ratings train = SyntheticRatings.uniform(300, 120, 6000, 4, 0.2, 3);
+        FactorModel m = train(train, als(5, 3, 0.05, form));
+        // user 8 rates only the unknown item 999; users 400 and 401 are new
+        Ratings fresh = Subsets.of(1, 5, 7, 10, 5, 7, 999, 1, 2, 11, 5, 2, 999, 2, 8, 999, 4, 7, 12, 1, 400, 3, 2,
+                400, 4, 4, 401, 5, 1);
+        for (Ratings r : new Ratings[] {train, fresh}) {
+            FoldIn.Result cpu = FoldIn.foldIn(m, r, FoldIn.objectiveOf(m), 2);
+            FoldIn.Result on;
+            try (Backend b = new CpuBackend(2)) {
+                on = FoldIn.foldIn(m, r, FoldIn.objectiveOf(m), b);
+            }
+            assertThat(on.toString()).isEqualTo(cpu.toString());
+            assertThat(on.model().p).isEqualTo(cpu.model().p);
+            assertThat(on.model().userBias).isEqualTo(cpu.model().userBias);
+            assertThat(on.model().q).isEqualTo(cpu.model().q);
+            assertThat(on.model().numUsers).isEqualTo(cpu.model().numUsers);
+            for (int u = 0; u < on.model().numUsers; u++) {
+                assertThat(on.model().userIds.externalId(u)).isEqualTo(cpu.model().userIds.externalId(u));
+            }
+        }
+    }
+
     @Test
     void newUsersAreAppendedKnownOnesResolvedUnknownItemsCounted() {
         Ratings train = Subsets.of(1, 5,

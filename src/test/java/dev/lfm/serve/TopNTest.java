@@ -146,4 +146,24 @@ class TopNTest {
         assertThat(lines[0]).isEqualTo("user,item,score,rank,rating,title");
         assertThat(lines[1]).startsWith("1,").contains(",1,");
     }
+
+    /** The host ordering of the GPU path: score descending, item ascending, ±0 tied, each score returned as given. */
+    @Test
+    void deviceListsAreOrderedByScoreThenItemWithSignedZerosTied() {
+        int[] items = {9, 4, 7, 2, 5, 8, 1, 3};
+        float[] scores = {1f, -0f, 2.5f, 0f, -3f, 2.5f, Float.POSITIVE_INFINITY, -Float.MAX_VALUE};
+        int[] outItems = new int[8];
+        float[] outScores = new float[8];
+        TopN.order(items, scores, 0, 8, new long[8], outItems, outScores);
+        assertThat(outItems).containsExactly(1, 7, 8, 9, 2, 4, 5, 3);
+        for (int j = 0; j < 8; j++) {
+            int item = outItems[j];
+            int at = java.util.stream.IntStream.range(0, 8).filter(e -> items[e] == item).findFirst().getAsInt();
+            assertThat(Float.floatToRawIntBits(outScores[j])).isEqualTo(Float.floatToRawIntBits(scores[at]));
+        }
+        // an offset into the arrays and a count below their length
+        TopN.order(new int[] {0, 6, 5}, new float[] {9f, 1f, 1f}, 1, 2, new long[2], outItems, outScores);
+        assertThat(outItems[0]).isEqualTo(5);
+        assertThat(outItems[1]).isEqualTo(6);
+    }
 }

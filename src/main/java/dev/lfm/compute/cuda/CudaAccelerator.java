@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import jcuda.Pointer;
-import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -169,33 +168,15 @@ public final class CudaAccelerator implements Accelerator {
     }
 
     @Override
-    public int computeUnits() {
-        return multiprocessors;
-    }
-
-    @Override
-    public long globalMemoryBytes() {
-        return globalMemory;
-    }
-
-    @Override
-    public boolean cpuDevice() {
-        return false;
-    }
-
-    @Override
-    public int maxWorkGroupSize() {
-        return maxThreadsPerBlock;
+    public Limits limits() {
+        return new Limits(multiprocessors, globalMemory, false, maxThreadsPerBlock);
     }
 
     // ------------------------------------------------------------ buffers
 
-    private final class CuBuffer extends DeviceBuffer {
-        final CUdeviceptr ptr;
-
+    private final class CuBuffer extends DeviceBuffer<CUdeviceptr> {
         CuBuffer(CUdeviceptr ptr, long bytes) {
-            super(bytes);
-            this.ptr = ptr;
+            super(ptr, bytes);
         }
 
         @Override
@@ -203,7 +184,7 @@ public final class CudaAccelerator implements Accelerator {
             if (!closed) {
                 checked(cuCtxSetCurrent(context), "cuCtxSetCurrent");
             }
-            cuMemFree(ptr);
+            cuMemFree(handle());
             buffers.remove(this);
         }
     }
@@ -213,7 +194,7 @@ public final class CudaAccelerator implements Accelerator {
         if (!(b instanceof CuBuffer c) || c.released() || !buffers.contains(c)) {
             throw new IllegalArgumentException("not a live CUDA buffer of this accelerator");
         }
-        return c.ptr;
+        return c.handle();
     }
 
     @Override
@@ -240,37 +221,14 @@ public final class CudaAccelerator implements Accelerator {
     }
 
     @Override
-    public void upload(Buffer dst, long dstOffsetBytes, float[] src, int from, int count) {
-        copy(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.FLOAT);
-    }
-
-    @Override
-    public void upload(Buffer dst, long dstOffsetBytes, int[] src, int from, int count) {
-        copy(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.INT);
-    }
-
-    @Override
-    public void download(Buffer src, long srcOffsetBytes, float[] dst, int from, int count) {
-        copy(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.FLOAT);
-    }
-
-    @Override
-    public void download(Buffer src, long srcOffsetBytes, int[] dst, int from, int count) {
-        copy(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.INT);
-    }
-
-    /**
-     * Copies {@code count} elements of {@code elementBytes} between {@code host[from]} and the buffer
-     * at {@code offsetBytes}: host to device when {@code toDevice}, else device to host.
-     */
-    private void copy(boolean toDevice, Buffer b, long offsetBytes, Pointer host, int from, int count,
-                      int elementBytes) {
+    public void copy(boolean toDevice, Buffer b, long offsetBytes, Object host, int from, int count) {
         if (count > 0) {
             bind();
-            long bytes = (long) count * elementBytes;
+            long bytes = (long) count * Integer.BYTES;
             checkRange(b, offsetBytes, bytes);
             CUdeviceptr d = ptr(b).withByteOffset(offsetBytes);
-            Pointer h = host.withByteOffset((long) from * elementBytes);
+            Pointer h = (host instanceof float[] f ? Pointer.to(f) : Pointer.to((int[]) host))
+                    .withByteOffset((long) from * Integer.BYTES);
             if (toDevice) {
                 checked(cuMemcpyHtoD(d, h, bytes), "cuMemcpyHtoD");
             } else {

@@ -37,16 +37,35 @@ public interface Accelerator extends AutoCloseable {
     /** One line: device name, type, memory, API version. */
     String device();
 
-    /** Compute units (OpenCL) or multiprocessors (CUDA). */
-    int computeUnits();
+    /**
+     * What sizes launches on the device: compute units (OpenCL) or multiprocessors (CUDA), global
+     * memory, whether it is a CPU (e.g. PoCL: kernels then prefer fewer cooperating lanes), and
+     * the largest work-group (block) it accepts.
+     */
+    record Limits(int computeUnits, long globalMemoryBytes, boolean cpuDevice, int maxWorkGroupSize) {
+    }
 
-    long globalMemoryBytes();
+    /** The device's {@link Limits}, read once when the accelerator was opened. */
+    Limits limits();
+
+    /** Compute units (OpenCL) or multiprocessors (CUDA). */
+    default int computeUnits() {
+        return limits().computeUnits();
+    }
+
+    default long globalMemoryBytes() {
+        return limits().globalMemoryBytes();
+    }
 
     /** Whether the device is a CPU (e.g. PoCL): kernels then prefer fewer cooperating lanes. */
-    boolean cpuDevice();
+    default boolean cpuDevice() {
+        return limits().cpuDevice();
+    }
 
     /** Largest work-group (block) size the device accepts. */
-    int maxWorkGroupSize();
+    default int maxWorkGroupSize() {
+        return limits().maxWorkGroupSize();
+    }
 
     /**
      * How many work-groups of {@code localSize} work-items of {@code kernel} one compute unit runs
@@ -60,13 +79,13 @@ public interface Accelerator extends AutoCloseable {
     /** Allocates {@code bytes} (at least 4) of uninitialized device memory. */
     Buffer alloc(long bytes);
 
-    void upload(Buffer dst, long dstOffsetBytes, float[] src, int from, int count);
-
-    void upload(Buffer dst, long dstOffsetBytes, int[] src, int from, int count);
-
-    void download(Buffer src, long srcOffsetBytes, float[] dst, int from, int count);
-
-    void download(Buffer src, long srcOffsetBytes, int[] dst, int from, int count);
+    /**
+     * Blocking copy of {@code count} 4-byte elements between {@code host[from..]}, a
+     * {@code float[]} or an {@code int[]}, and the buffer at {@code offsetBytes}: host to device
+     * when {@code toDevice}, else device to host. The typed {@code upload}/{@code download}
+     * methods below are this one call; an accelerator implements only it.
+     */
+    void copy(boolean toDevice, Buffer b, long offsetBytes, Object host, int from, int count);
 
     /** Fills {@code bytes} bytes from {@code offsetBytes} with a repeated 32-bit pattern. */
     void fill(Buffer dst, int pattern, long offsetBytes, long bytes);
@@ -93,6 +112,22 @@ public interface Accelerator extends AutoCloseable {
     void close();
 
     // ---- conveniences
+
+    default void upload(Buffer dst, long dstOffsetBytes, float[] src, int from, int count) {
+        copy(true, dst, dstOffsetBytes, src, from, count);
+    }
+
+    default void upload(Buffer dst, long dstOffsetBytes, int[] src, int from, int count) {
+        copy(true, dst, dstOffsetBytes, src, from, count);
+    }
+
+    default void download(Buffer src, long srcOffsetBytes, float[] dst, int from, int count) {
+        copy(false, src, srcOffsetBytes, dst, from, count);
+    }
+
+    default void download(Buffer src, long srcOffsetBytes, int[] dst, int from, int count) {
+        copy(false, src, srcOffsetBytes, dst, from, count);
+    }
 
     default void upload(Buffer dst, float[] src) {
         upload(dst, 0, src, 0, src.length);

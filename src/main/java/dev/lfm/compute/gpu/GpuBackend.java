@@ -37,6 +37,9 @@ import java.util.List;
  *   <li>{@link #alsSweep}: per-row normal equations built from the set's CSR/CSC segments and
  *       solved on the device by LDLᵀ, one work-group per row ({@link AlsKernels}); parameters
  *       stay on the device.
+ *   <li>{@link #ranker}: top-N for blocks of users ({@link DeviceRanker}, {@link TopNKernels}):
+ *       scores against every item and each user's N best selected on the device; the kernels are
+ *       a program of their own, compiled on first use, so training never pays for them.
  * </ul>
  *
  * <p>Half-precision factor storage ({@link #GpuBackend(Accelerator, boolean)}, cuMF_SGD's option):
@@ -61,6 +64,8 @@ public final class GpuBackend implements Backend {
     private final SgdKernels sgd;
     private final AlsKernels als;
     private final ConvertKernels convert;
+    /** The top-N kernels, built on the first {@link #ranker}. */
+    private TopNKernels topn;
     private final boolean halfFactors;
     /** Whether the fp16 copies of P and Q differ from the float ones (half storage only). */
     private boolean halfStale = true;
@@ -455,6 +460,41 @@ public final class GpuBackend implements Backend {
         }
         als.forceGlobal(globalForm);
         als.forceLocalSize(lanesPerRow);
+    }
+
+    // ---------------------------------------------------------------- top-N
+
+    /** Upper bound on the score slab of a {@link DeviceRanker}, and its share of device memory at most. */
+    static final long TOPN_SLAB_BYTES = 128L << 20;
+    /** Users per block at most when the block size is automatic. */
+    static final int TOPN_MAX_BLOCK = 4096;
+
+    /**
+     * A top-N ranker for {@code model} on this device ({@link DeviceRanker}): uploads the model
+     * (it becomes this backend's current model, as by {@link #setModel}) and the exclusion lists
+     * ({@code exPtr}: numUsers + 1 offsets into {@code exItems}, each user's excluded model item
+     * rows; both null for none). {@code blockUsers} ≤ 0 picks the block size: as many users as fit
+     * a slab of min({@value #TOPN_SLAB_BYTES} bytes, device memory / 8), at most
+     * {@value #TOPN_MAX_BLOCK}. The top-N kernels are compiled on the first call.
+     */
+    public DeviceRanker ranker(FactorModel model, int n, int[] exPtr, int[] exItems, int blockUsers) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1");
+        }
+        if (exPtr != null && exPtr.length != model.numUsers + 1) {
+            throw new IllegalArgumentException("exPtr needs numUsers + 1 entries");
+        }
+        if (topn == null) {
+            topn = new TopNKernels(acc, acc.build(List.of(TopNKernels.FILE)));
+        }
+        setModel(model);
+        int block = blockUsers;
+        if (block <= 0) {
+            long budget = Math.min(TOPN_SLAB_BYTES, acc.globalMemoryBytes() / 8);
+            block = (int) Math.max(1, Math.min(TOPN_MAX_BLOCK, budget / (Math.max(1L, model.numItems) * Float.BYTES)));
+        }
+        return new DeviceRanker(acc, topn, m, model.q, n, exPtr, exItems,
+                Math.max(1, Math.min(block, model.numUsers)));
     }
 
     @Override

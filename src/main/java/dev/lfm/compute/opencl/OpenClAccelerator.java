@@ -31,9 +31,7 @@ public final class OpenClAccelerator implements Accelerator {
     private final cl_context context;
     private final cl_command_queue queue;
     private final String description;
-    private final int computeUnits;
-    private final long globalMemory;
-    private final int maxWorkGroup;
+    private final Limits limits;
     private final List<cl_program> programs = new ArrayList<>();
     private final List<ClKernel> kernels = new ArrayList<>();
     private final List<ClBuffer> buffers = new ArrayList<>();
@@ -54,9 +52,10 @@ public final class OpenClAccelerator implements Accelerator {
         cl_command_queue q = clCreateCommandQueue(context, device, 0, null);
         this.queue = q;
         this.description = describe(platform, device);
-        this.computeUnits = deviceInt(device, CL_DEVICE_MAX_COMPUTE_UNITS);
-        this.globalMemory = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
-        this.maxWorkGroup = (int) Math.min(Integer.MAX_VALUE, deviceSize(device, CL_DEVICE_MAX_WORK_GROUP_SIZE));
+        this.limits = new Limits(deviceInt(device, CL_DEVICE_MAX_COMPUTE_UNITS),
+                deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE),
+                (deviceLong(device, CL_DEVICE_TYPE) & CL_DEVICE_TYPE_CPU) != 0,
+                (int) Math.min(Integer.MAX_VALUE, deviceSize(device, CL_DEVICE_MAX_WORK_GROUP_SIZE)));
     }
 
     // ------------------------------------------------------------ device queries
@@ -140,38 +139,20 @@ public final class OpenClAccelerator implements Accelerator {
     }
 
     @Override
-    public int computeUnits() {
-        return computeUnits;
-    }
-
-    @Override
-    public long globalMemoryBytes() {
-        return globalMemory;
-    }
-
-    @Override
-    public boolean cpuDevice() {
-        return (deviceLong(device, CL_DEVICE_TYPE) & CL_DEVICE_TYPE_CPU) != 0;
-    }
-
-    @Override
-    public int maxWorkGroupSize() {
-        return maxWorkGroup;
+    public Limits limits() {
+        return limits;
     }
 
     // ------------------------------------------------------------ buffers
 
-    private final class ClBuffer extends DeviceBuffer {
-        final cl_mem mem;
-
+    private final class ClBuffer extends DeviceBuffer<cl_mem> {
         ClBuffer(cl_mem mem, long bytes) {
-            super(bytes);
-            this.mem = mem;
+            super(mem, bytes);
         }
 
         @Override
         protected void release() {
-            clReleaseMemObject(mem);
+            clReleaseMemObject(handle());
             buffers.remove(this);
         }
     }
@@ -180,7 +161,7 @@ public final class OpenClAccelerator implements Accelerator {
         if (!(b instanceof ClBuffer c) || c.released()) {
             throw new IllegalArgumentException("not a live OpenCL buffer of this accelerator");
         }
-        return c.mem;
+        return c.handle();
     }
 
     @Override
@@ -202,34 +183,11 @@ public final class OpenClAccelerator implements Accelerator {
     }
 
     @Override
-    public void upload(Buffer dst, long dstOffsetBytes, float[] src, int from, int count) {
-        transfer(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.cl_float);
-    }
-
-    @Override
-    public void upload(Buffer dst, long dstOffsetBytes, int[] src, int from, int count) {
-        transfer(true, dst, dstOffsetBytes, Pointer.to(src), from, count, Sizeof.cl_int);
-    }
-
-    @Override
-    public void download(Buffer src, long srcOffsetBytes, float[] dst, int from, int count) {
-        transfer(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.cl_float);
-    }
-
-    @Override
-    public void download(Buffer src, long srcOffsetBytes, int[] dst, int from, int count) {
-        transfer(false, src, srcOffsetBytes, Pointer.to(dst), from, count, Sizeof.cl_int);
-    }
-
-    /**
-     * Blocking transfer of {@code count} elements of {@code elementBytes} between {@code host[from]}
-     * and the buffer at {@code offsetBytes}: a write when {@code toDevice}, else a read.
-     */
-    private void transfer(boolean toDevice, Buffer b, long offsetBytes, Pointer host, int from, int count,
-                          int elementBytes) {
+    public void copy(boolean toDevice, Buffer b, long offsetBytes, Object host, int from, int count) {
         if (count > 0) {
-            long bytes = (long) count * elementBytes;
-            Pointer h = host.withByteOffset((long) from * elementBytes);
+            long bytes = (long) count * Integer.BYTES;
+            Pointer h = (host instanceof float[] f ? Pointer.to(f) : Pointer.to((int[]) host))
+                    .withByteOffset((long) from * Integer.BYTES);
             if (toDevice) {
                 clEnqueueWriteBuffer(queue, mem(b), CL_TRUE, offsetBytes, bytes, h, 0, null, null);
             } else {

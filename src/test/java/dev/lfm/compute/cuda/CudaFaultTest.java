@@ -66,23 +66,8 @@ class CudaFaultTest {
         }
 
         @Override
-        public int computeUnits() {
-            return 4;
-        }
-
-        @Override
-        public long globalMemoryBytes() {
-            return 1L << 30;
-        }
-
-        @Override
-        public boolean cpuDevice() {
-            return false;
-        }
-
-        @Override
-        public int maxWorkGroupSize() {
-            return 1024;
+        public Limits limits() {
+            return new Limits(4, 1L << 30, false, 1024);
         }
 
         @Override
@@ -100,23 +85,19 @@ class CudaFaultTest {
         }
 
         @Override
-        public void upload(Buffer dst, long off, float[] src, int from, int count) {
-            at(dst, off).asFloatBuffer().put(src, from, count);
-        }
-
-        @Override
-        public void upload(Buffer dst, long off, int[] src, int from, int count) {
-            at(dst, off).asIntBuffer().put(src, from, count);
-        }
-
-        @Override
-        public void download(Buffer src, long off, float[] dst, int from, int count) {
-            at(src, off).asFloatBuffer().get(dst, from, count);
-        }
-
-        @Override
-        public void download(Buffer src, long off, int[] dst, int from, int count) {
-            at(src, off).asIntBuffer().get(dst, from, count);
+        public void copy(boolean toDevice, Buffer b, long off, Object host, int from, int count) {
+            ByteBuffer at = at(b, off);
+            if (host instanceof float[] f) {
+                if (toDevice) {
+                    at.asFloatBuffer().put(f, from, count);
+                } else {
+                    at.asFloatBuffer().get(f, from, count);
+                }
+            } else if (toDevice) {
+                at.asIntBuffer().put((int[]) host, from, count);
+            } else {
+                at.asIntBuffer().get((int[]) host, from, count);
+            }
         }
 
         @Override
