@@ -269,7 +269,7 @@ class ServeCliTest {
     }
 
     /** Runs with standard input replaced by {@code text} (for {@code --data -}). */
-    private static Run withStdin(String text, String... args) {
+    private static CliRun withStdin(String text, String... args) {
         java.io.InputStream saved = System.in;
         System.setIn(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
@@ -289,14 +289,14 @@ class ServeCliTest {
         String d = train.toString();
         String fresh = Files.readString(planted("fresh.csv", 25, 41, 0.5, 0));
         Path folded = dir.resolve("m2.lfm");
-        Run f = withStdin(fresh, "fold-in", "--model", m, "--data", "-", "--save", folded.toString(), "--backend", "cpu",
+        CliRun f = withStdin(fresh, "fold-in", "--model", m, "--data", "-", "--save", folded.toString(), "--backend", "cpu",
                 "--threads", "1");
         ok(f);
         assertThat(f.out()).contains("fold-in of <stdin> into m.lfm").contains("users/s on cpu");
-        Run e = withStdin(fresh, "evaluate", "--model", folded.toString(), "--data", "-");
+        CliRun e = withStdin(fresh, "evaluate", "--model", folded.toString(), "--data", "-");
         ok(e);
         assertThat(e.out()).contains("m2.lfm on <stdin>: ");
-        Run bad = withStdin("1,101,4\n2,102,x\n", "fold-in", "--model", m, "--data", "-", "--save",
+        CliRun bad = withStdin("1,101,4\n2,102,x\n", "fold-in", "--model", m, "--data", "-", "--save",
                 dir.resolve("m3.lfm").toString());
         assertThat(oneLineError(bad)).contains("<stdin>:2:");
         Files.delete(folded);
@@ -339,26 +339,26 @@ class ServeCliTest {
         Path gpu = dir.resolve("gpu.csv");
         ok(lfm("recommend", "--model", m, "--data", train.toString(), "--all-users", "--top", "7", "--out",
                 cpu.toString(), "--backend", "cpu"));
-        Run r = lfm("recommend", "--model", m, "--data", train.toString(), "--all-users", "--top", "7", "--out",
+        CliRun r = lfm("recommend", "--model", m, "--data", train.toString(), "--all-users", "--top", "7", "--out",
                 gpu.toString(), "--backend", "opencl");
         ok(r);
         assertThat(r.out()).contains("80 users, 560 rows").contains("on opencl");
         assertThat(Files.readString(gpu)).isEqualTo(Files.readString(cpu));
-        Run ec = lfm("evaluate", "--model", m, "--data", test.toString(), "--ranking", "--exclude", train.toString());
-        Run eg = lfm("evaluate", "--model", m, "--data", test.toString(), "--ranking", "--exclude", train.toString(),
+        CliRun ec = lfm("evaluate", "--model", m, "--data", test.toString(), "--ranking", "--exclude", train.toString());
+        CliRun eg = lfm("evaluate", "--model", m, "--data", test.toString(), "--ranking", "--exclude", train.toString(),
                 "--backend", "opencl");
         ok(ec);
         ok(eg);
         assertThat(eg.out()).isEqualTo(ec.out());
         Path fresh = planted("new.csv", 75, 101, 0.5, 9999);
-        Run fc = lfm("fold-in", "--model", m, "--data", fresh.toString(), "--save", dir.resolve("c.lfm").toString());
-        Run fg = lfm("fold-in", "--model", m, "--data", fresh.toString(), "--save", dir.resolve("g.lfm").toString(),
+        CliRun fc = lfm("fold-in", "--model", m, "--data", fresh.toString(), "--save", dir.resolve("c.lfm").toString());
+        CliRun fg = lfm("fold-in", "--model", m, "--data", fresh.toString(), "--save", dir.resolve("g.lfm").toString(),
                 "--backend", "opencl");
         ok(fc);
         ok(fg);
         assertThat(fg.out()).contains("26 users folded (20 added, 6 updated)").contains("on opencl");
-        Run pc = lfm("evaluate", "--model", dir.resolve("c.lfm").toString(), "--data", fresh.toString());
-        Run pg = lfm("evaluate", "--model", dir.resolve("g.lfm").toString(), "--data", fresh.toString());
+        CliRun pc = lfm("evaluate", "--model", dir.resolve("c.lfm").toString(), "--data", fresh.toString());
+        CliRun pg = lfm("evaluate", "--model", dir.resolve("g.lfm").toString(), "--data", fresh.toString());
         assertThat(rmse(pg)).isCloseTo(rmse(pc), org.assertj.core.api.Assertions.within(1e-4));
     }
 }
