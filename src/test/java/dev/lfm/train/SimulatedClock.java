@@ -1,0 +1,40 @@
+package dev.lfm.train;
+
+import dev.lfm.compute.Optimizer;
+import dev.lfm.compute.RatingSet;
+import dev.lfm.compute.Side;
+import dev.lfm.objective.Objective;
+import java.util.function.LongSupplier;
+
+/**
+ * Simulated time for budget and deadline tests: a CPU backend (a {@link RecordingBackend}) on whose clock every
+ * training epoch costs exactly one second (an SGD epoch 1 s, each of an ALS sweep's two half-sweeps 0.5 s) and
+ * nothing else costs anything. Handed to {@link Tuner} and {@link TrialRunner} as their clock, so what a budget
+ * allows is a number of epochs, the same on any machine and under any load.
+ */
+final class SimulatedClock extends RecordingBackend implements LongSupplier {
+    static final long SECOND = 1_000_000_000L;
+    /** Simulated nanoseconds since the clock was made. */
+    long now;
+
+    @Override
+    public long getAsLong() {
+        return now;
+    }
+
+    double seconds() {
+        return now / 1e9;
+    }
+
+    @Override
+    public void sgdEpoch(RatingSet train, Objective objective, Optimizer rule, float lr, float lrBias, long seed) {
+        now += SECOND;
+        super.sgdEpoch(train, objective, rule, lr, lrBias, seed);
+    }
+
+    @Override
+    public void alsSweep(RatingSet train, Objective objective, Side side) {
+        now += SECOND / 2;
+        super.alsSweep(train, objective, side);
+    }
+}
