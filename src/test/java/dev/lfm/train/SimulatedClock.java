@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Simulated time for budget and deadline tests: a CPU backend (a {@link RecordingBackend}) on whose clock every
- * training epoch costs exactly one second (an SGD epoch 1 s, each of an ALS sweep's two half-sweeps 0.5 s) and
- * nothing else costs anything. Handed to {@link Tuner} and {@link TrialRunner} as their clock, so what a budget
+ * training epoch costs exactly one second (a per-rating SGD epoch 1 s, each of an ALS sweep's two half-sweeps
+ * 0.5 s) and nothing else costs anything (setup, evaluation; mini-batch steps, which the tuner's default rule does
+ * not use, are free too). Handed to {@link Tuner} and {@link TrialRunner} as their clock, so what a budget
  * allows is a number of epochs, the same on any machine and under any load.
  */
 final class SimulatedClock extends RecordingBackend implements LongSupplier {
