@@ -8,15 +8,25 @@ import java.util.function.LongSupplier;
 
 /**
  * Simulated time for budget and deadline tests: a CPU backend (a {@link RecordingBackend}) on whose clock every
- * training epoch costs exactly one second (a per-rating SGD epoch 1 s, each of an ALS sweep's two half-sweeps
+ * training epoch costs exactly one second (or the given time) (a per-rating SGD epoch 1 s, each of an ALS sweep's two half-sweeps
  * 0.5 s) and nothing else costs anything (setup, evaluation; mini-batch steps, which the tuner's default rule does
  * not use, are free too). Handed to {@link Tuner} and {@link TrialRunner} as their clock, so what a budget
  * allows is a number of epochs, the same on any machine and under any load.
  */
 final class SimulatedClock extends RecordingBackend implements LongSupplier {
     static final long SECOND = 1_000_000_000L;
-    /** Simulated nanoseconds since the clock was made. */
+    /** Simulated nanoseconds (start it anywhere: the clock's origin means nothing). */
     long now;
+    /** What one epoch costs, simulated nanoseconds. */
+    final long epoch;
+
+    SimulatedClock() {
+        this(SECOND);
+    }
+
+    SimulatedClock(long nanosPerEpoch) {
+        this.epoch = nanosPerEpoch;
+    }
 
     @Override
     public long getAsLong() {
@@ -29,13 +39,13 @@ final class SimulatedClock extends RecordingBackend implements LongSupplier {
 
     @Override
     public void sgdEpoch(RatingSet train, Objective objective, Optimizer rule, float lr, float lrBias, long seed) {
-        now += SECOND;
+        now += epoch;
         super.sgdEpoch(train, objective, rule, lr, lrBias, seed);
     }
 
     @Override
     public void alsSweep(RatingSet train, Objective objective, Side side) {
-        now += SECOND / 2;
+        now += epoch / 2;
         super.alsSweep(train, objective, side);
     }
 }

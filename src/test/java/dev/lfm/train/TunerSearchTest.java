@@ -106,6 +106,7 @@ class TunerSearchTest {
     void successiveHalvingPromotesTheBestThirdUntilTheBudgetEnds() {
         for (int maxEpochs : new int[] {20, 9}) {
             SimulatedClock clock = new SimulatedClock();
+            clock.now = 1000 * SimulatedClock.SECOND; // the budget is measured from the call, not from the origin
             List<Tuner.Trial> seen = new ArrayList<>();
             Tuner.Options o = halving(150, maxEpochs).finalTraining(Tuner.FinalTraining.KEEP_BEST_TRIAL);
             Tuner.Result r = tune(o, clock, seen);
@@ -132,7 +133,7 @@ class TunerSearchTest {
             }
             // the whole call: exactly the trials' simulated time (no retrain here)
             assertThat(r.seconds()).isEqualTo(end);
-            assertThat(clock.seconds()).isEqualTo(end);
+            assertThat(clock.seconds()).isEqualTo(1000 + end);
 
             // the choice: the lowest finite validation RMSE of all trials, with its best epoch count
             Tuner.Trial best = trials.stream().filter(t -> Double.isFinite(t.validationRmse()))
@@ -183,8 +184,8 @@ class TunerSearchTest {
 
     @Test
     void retrainingReservesItsTimeAndTrainsOnTrainingPlusValidation() {
-        for (double budget : new double[] {40, 90}) {
-            SimulatedClock clock = new SimulatedClock();
+        for (double budget : new double[] {60, 100, 140, 190}) {
+            SimulatedClock clock = new SimulatedClock(2 * SimulatedClock.SECOND); // 2 s an epoch: reserve ≠ epochs
             Tuner.Options o = halving(budget, 20);
             assertThat(o.finalTraining).isEqualTo(Tuner.FinalTraining.RETRAIN_ON_ALL); // the default
             Tuner.Result r = tune(o, clock, new ArrayList<>());
@@ -209,9 +210,9 @@ class TunerSearchTest {
             assertThat(last.cutByBudget() || searchEnd >= end - reserve).as("stops only when the next trial may not start")
                     .isTrue();
             assertThat(r.bestTrial()).isSameAs(best);
-            // the retrain: best epoch count, on training + validation, one simulated second an epoch
+            // the retrain: best epoch count, on training + validation, two simulated seconds an epoch
             assertThat(r.best().epochs).isEqualTo(Math.max(1, best.bestEpoch()));
-            assertThat(r.seconds()).isEqualTo(searchEnd + r.best().epochs);
+            assertThat(r.seconds()).isEqualTo(searchEnd + 2 * r.best().epochs);
             assertThat(r.seconds()).as("the whole call fits the budget").isLessThanOrEqualTo(budget);
             try (Backend b = new CpuBackend(1)) {
                 Ratings all = Tuner.concat(DATA.train, DATA.validation);
