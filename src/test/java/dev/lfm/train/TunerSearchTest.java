@@ -161,6 +161,36 @@ class TunerSearchTest {
         }
     }
 
+    /** {@code r} with every rating multiplied by {@code f} (and its scale with it). */
+    private static Ratings scaled(Ratings r, float f) {
+        float[] v = new float[r.size()];
+        for (int j = 0; j < v.length; j++) {
+            v[j] = r.value(j) * f;
+        }
+        return new Ratings(r.numUsers(), r.numItems(), r.users(), r.items(), v, r.size(), r.userIds(), r.itemIds(),
+                r.minRating() * f, r.maxRating() * f);
+    }
+
+    @Test
+    void divergedTrialsAreRecordedAndNeverPromoted() {
+        // ratings ×100 under plain SGD: most sampled learning rates diverge, a few do not
+        Tuner.Options o = halving(80, 20).base(TrainingConfig.defaults(Algorithm.GD, Optimizer.SGD))
+                .finalTraining(Tuner.FinalTraining.KEEP_BEST_TRIAL);
+        SimulatedClock clock = new SimulatedClock();
+        Tuner.Result r = new Tuner(o, null, clock).tune(clock, scaled(DATA.train, 100), scaled(DATA.validation, 100));
+        List<Tuner.Trial> trials = r.trials();
+        assertThat(trials.stream().filter(Tuner.Trial::diverged).count()).isGreaterThan(trials.size() / 2);
+        assertThat(trials).filteredOn(Tuner.Trial::diverged).allSatisfy(t -> {
+            assertThat(t.validationRmse()).isNaN();
+            assertThat(t.cutByBudget()).isFalse();
+        });
+        // a rung keeps only finite trials, even when fewer than a third of the rung below are finite
+        assertThat(trials).anySatisfy(t -> assertThat(t.rung()).isEqualTo(1));
+        checkHalving(trials, o);
+        assertThat(r.bestTrial().diverged()).isFalse();
+        assertThat(r.validationRmse()).isFinite();
+    }
+
     @Test
     void theFirstTrialIsThePlainDefaults() {
         SimulatedClock clock = new SimulatedClock();
@@ -184,43 +214,52 @@ class TunerSearchTest {
 
     @Test
     void retrainingReservesItsTimeAndTrainsOnTrainingPlusValidation() {
-        for (double budget : new double[] {60, 100, 140, 190}) {
-            SimulatedClock clock = new SimulatedClock(2 * SimulatedClock.SECOND); // 2 s an epoch: reserve ≠ epochs
-            Tuner.Options o = halving(budget, 20);
-            assertThat(o.finalTraining).isEqualTo(Tuner.FinalTraining.RETRAIN_ON_ALL); // the default
-            Tuner.Result r = tune(o, clock, new ArrayList<>());
-            List<Tuner.Trial> trials = r.trials();
-            double[] start = starts(trials);
-            double end = MARGIN * budget;
-            double share = 1 + DATA.validation.size() / (double) DATA.train.size();
-            // the documented reserve: 1.5 × the best trial's seconds per epoch × its best epoch × the data's growth
-            Tuner.Trial best = null;
-            double reserve = 0;
-            for (int j = 0; j < trials.size(); j++) {
-                assertThat(start[j]).as("trial %d starts before the deadline less the reserve", j + 1)
-                        .isLessThan(end - reserve);
-                Tuner.Trial t = trials.get(j);
-                if (Double.isFinite(t.validationRmse()) && (best == null || t.validationRmse() < best.validationRmse())) {
-                    best = t;
-                    reserve = 1.5 * t.seconds() / Math.max(1, t.epochsRun()) * t.bestEpoch() * share;
-                }
+        // the usual 8:1 split, and a validation set 4× the training set (the retrain then sees 5× the data)
+        Ratings smallTrain = Tuner.concat(DATA.validation, DATA.test);
+        Ratings[][] pairs = {{DATA.train, DATA.validation}, {smallTrain, DATA.train}};
+        for (Ratings[] pair : pairs) {
+            for (double budget : new double[] {60, 100, 140, 190}) {
+                checkReserve(pair[0], pair[1], budget);
             }
-            Tuner.Trial last = trials.get(trials.size() - 1);
-            double searchEnd = start[trials.size()];
-            assertThat(last.cutByBudget() || searchEnd >= end - reserve).as("stops only when the next trial may not start")
-                    .isTrue();
-            assertThat(r.bestTrial()).isSameAs(best);
-            // the retrain: best epoch count, on training + validation, two simulated seconds an epoch
-            assertThat(r.best().epochs).isEqualTo(Math.max(1, best.bestEpoch()));
-            assertThat(r.seconds()).isEqualTo(searchEnd + 2 * r.best().epochs);
-            assertThat(r.seconds()).as("the whole call fits the budget").isLessThanOrEqualTo(budget);
-            try (Backend b = new CpuBackend(1)) {
-                Ratings all = Tuner.concat(DATA.train, DATA.validation);
-                TrainingResult again = new Trainer(r.best(), null).train(b, all, null, null);
-                assertThat(again.model().p).isEqualTo(r.model().p);
-                assertThat(again.epochsRun()).isEqualTo(r.best().epochs);
-                assertThat(again.updates()).isEqualTo((long) r.best().epochs * all.size());
+        }
+    }
+
+    private static void checkReserve(Ratings train, Ratings validation, double budget) {
+        SimulatedClock clock = new SimulatedClock(2 * SimulatedClock.SECOND); // 2 s an epoch: reserve ≠ epochs
+        Tuner.Options o = halving(budget, 20);
+        assertThat(o.finalTraining).isEqualTo(Tuner.FinalTraining.RETRAIN_ON_ALL); // the default
+        Tuner.Result r = new Tuner(o, null, clock).tune(clock, train, validation);
+        List<Tuner.Trial> trials = r.trials();
+        double[] start = starts(trials);
+        double end = MARGIN * budget;
+        double share = 1 + validation.size() / (double) train.size();
+        // the documented reserve: 1.5 × the best trial's seconds per epoch × its best epoch × the data's growth
+        Tuner.Trial best = null;
+        double reserve = 0;
+        for (int j = 0; j < trials.size(); j++) {
+            assertThat(start[j]).as("trial %d starts before the deadline less the reserve", j + 1)
+                    .isLessThan(end - reserve);
+            Tuner.Trial t = trials.get(j);
+            if (Double.isFinite(t.validationRmse()) && (best == null || t.validationRmse() < best.validationRmse())) {
+                best = t;
+                reserve = 1.5 * t.seconds() / Math.max(1, t.epochsRun()) * t.bestEpoch() * share;
             }
+        }
+        Tuner.Trial last = trials.get(trials.size() - 1);
+        double searchEnd = start[trials.size()];
+        assertThat(last.cutByBudget() || searchEnd >= end - reserve).as("stops only when the next trial may not start")
+                .isTrue();
+        assertThat(r.bestTrial()).isSameAs(best);
+        // the retrain: best epoch count, on training + validation, two simulated seconds an epoch
+        assertThat(r.best().epochs).isEqualTo(Math.max(1, best.bestEpoch()));
+        assertThat(r.seconds()).isEqualTo(searchEnd + 2 * r.best().epochs);
+        assertThat(r.seconds()).as("the whole call fits the budget").isLessThanOrEqualTo(budget);
+        try (Backend b = new CpuBackend(1)) {
+            Ratings all = Tuner.concat(train, validation);
+            TrainingResult again = new Trainer(r.best(), null).train(b, all, null, null);
+            assertThat(again.model().p).isEqualTo(r.model().p);
+            assertThat(again.epochsRun()).isEqualTo(r.best().epochs);
+            assertThat(again.updates()).isEqualTo((long) r.best().epochs * all.size());
         }
     }
 
