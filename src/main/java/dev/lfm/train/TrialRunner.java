@@ -13,9 +13,9 @@ import java.util.function.LongSupplier;
  * says), and returns the trial's record: the one step that the {@link Tuner} and the experiments' sweeps repeat.
  *
  * <p>It has no test argument, so a trial never reads test data; a caller that reports test RMSE evaluates the
- * returned {@link Run#model()} itself. A deadline (on the runner's clock, {@link System#nanoTime} unless a test gives
- * another) cuts a trial between epochs when the next
- * epoch, as long as the last one, would end past it; a cut trial keeps its history but no model. A diverging
+ * returned {@link Run#model()} itself. A deadline (on the runner's clock: {@link System#nanoTime}, or a test's
+ * simulated one) cuts a trial between epochs when the next epoch, as long as the last one, would end past it; a cut
+ * trial keeps its history but no model. A diverging
  * trial (NaN/Inf objective) is a record too, not an exception: one bad point of a search or sweep does not end it.
  */
 public final class TrialRunner {
