@@ -6,14 +6,16 @@ import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Trains one configuration on a training set, watching a validation set (early stopping as the configuration
  * says), and returns the trial's record: the one step that the {@link Tuner} and the experiments' sweeps repeat.
  *
  * <p>It has no test argument, so a trial never reads test data; a caller that reports test RMSE evaluates the
- * returned {@link Run#model()} itself. A deadline (System.nanoTime) cuts a trial between epochs when the next
- * epoch, as long as the last one, would end past it; a cut trial keeps its history but no model. A diverging
+ * returned {@link Run#model()} itself. A deadline (on the runner's clock: {@link System#nanoTime}, or a test's
+ * simulated one) cuts a trial between epochs when the next epoch, as long as the last one, would end past it; a cut
+ * trial keeps its history but no model. A diverging
  * trial (NaN/Inf objective) is a record too, not an exception: one bad point of a search or sweep does not end it.
  */
 public final class TrialRunner {
@@ -23,9 +25,15 @@ public final class TrialRunner {
     private final Backend backend;
     private final Ratings train;
     private final Ratings validation;
+    private final LongSupplier nanoTime;
 
     /** On an open backend (the caller closes it); {@code validation} must be non-empty. */
     public TrialRunner(Backend backend, Ratings train, Ratings validation) {
+        this(backend, train, validation, System::nanoTime);
+    }
+
+    /** As {@link #TrialRunner(Backend, Ratings, Ratings)}, reading deadlines and seconds on {@code nanoTime}. */
+    TrialRunner(Backend backend, Ratings train, Ratings validation, LongSupplier nanoTime) {
         if (train == null || train.size() == 0) {
             throw new LfmException("a trial needs a non-empty training set");
         }
@@ -35,6 +43,7 @@ public final class TrialRunner {
         this.backend = backend;
         this.train = train;
         this.validation = validation;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -75,16 +84,16 @@ public final class TrialRunner {
         return run(config, NO_DEADLINE);
     }
 
-    /** Trains {@code config} (not modified) for its epochs, cut at {@code deadlineNanos} (System.nanoTime). */
+    /** Trains {@code config} (not modified) for its epochs, cut at {@code deadlineNanos} (on the runner's clock). */
     public Run run(TrainingConfig config, long deadlineNanos) {
         TrainingConfig tc = config.copy();
         List<EpochRecord> seen = new ArrayList<>();
-        long t0 = System.nanoTime();
+        long t0 = nanoTime.getAsLong();
         long[] last = {t0};
         try {
             TrainingResult r = new Trainer(tc, rec -> {
                 seen.add(rec);
-                long now = System.nanoTime();
+                long now = nanoTime.getAsLong();
                 long epochNanos = now - last[0];
                 last[0] = now;
                 // cut when the next epoch (as long as this one, evaluation included) would end past the deadline
@@ -112,7 +121,7 @@ public final class TrialRunner {
         return bestEpoch;
     }
 
-    private static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
+    private double seconds(long t0) {
+        return (nanoTime.getAsLong() - t0) / 1e9;
     }
 }

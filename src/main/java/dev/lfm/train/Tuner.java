@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Hyper-parameter search on a validation split, within a time budget.
@@ -82,27 +83,28 @@ public final class Tuner {
         public TrainingConfig base = TrainingConfig.defaults();
 
         public Options budget(double seconds) {
-            this.budgetSeconds = seconds;
-            return this;
+            return set(() -> budgetSeconds = seconds);
         }
 
         public Options algorithms(Algorithms a) {
-            this.algorithms = a;
-            return this;
+            return set(() -> algorithms = a);
         }
 
         public Options finalTraining(FinalTraining f) {
-            this.finalTraining = f;
-            return this;
+            return set(() -> finalTraining = f);
         }
 
         public Options seed(long s) {
-            this.seed = s;
-            return this;
+            return set(() -> seed = s);
         }
 
         public Options base(TrainingConfig c) {
-            this.base = c.copy();
+            return set(() -> base = c.copy());
+        }
+
+        /** What every fluent setter does: one assignment, then this. */
+        private Options set(Runnable assignment) {
+            assignment.run();
             return this;
         }
 
@@ -166,11 +168,18 @@ public final class Tuner {
 
     private final Options options;
     private final TrialListener listener;
+    private final LongSupplier nanoTime;
 
     public Tuner(Options options, TrialListener listener) {
+        this(options, listener, System::nanoTime);
+    }
+
+    /** As {@link #Tuner(Options, TrialListener)}, with the budget measured on {@code nanoTime} (tests: a simulated clock). */
+    Tuner(Options options, TrialListener listener, LongSupplier nanoTime) {
         options.validate();
         this.options = options;
         this.listener = listener == null ? t -> { } : listener;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -184,11 +193,11 @@ public final class Tuner {
         if (validation == null || validation.size() == 0) {
             throw new LfmException("tuning needs a validation split: set --validation-fraction (or use --folds)");
         }
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         // 5% margin: a trial is cut between epochs, and setting one up (upload, initialization) is not interruptible
         long end = start + (long) (options.budgetSeconds * 0.95e9);
         SplittableRandom rnd = new SplittableRandom(options.seed);
-        TrialRunner runner = new TrialRunner(backend, train, validation);
+        TrialRunner runner = new TrialRunner(backend, train, validation, nanoTime);
         List<Trial> trials = new ArrayList<>();
         Map<TrainingConfig, Trial> stoppedEarly = new IdentityHashMap<>();
         Trial best = null;
@@ -212,7 +221,7 @@ public final class Tuner {
                         continue;
                     }
                     long deadline = end - (long) (reserve * 1e9);
-                    if (System.nanoTime() >= deadline) {
+                    if (nanoTime.getAsLong() >= deadline) {
                         out = true;
                         break;
                     }
@@ -263,7 +272,7 @@ public final class Tuner {
             model = new Trainer(chosen, null).train(backend, all, null, null).model();
         }
         return new Result(chosen, best, List.copyOf(trials), model, options.finalTraining,
-                (System.nanoTime() - start) / 1e9);
+                (nanoTime.getAsLong() - start) / 1e9);
     }
 
     private int epochBudget(Algorithm a, int level) {
@@ -307,7 +316,7 @@ public final class Tuner {
      * for the AdaGrad rule (its per-row steps start at lr and shrink) and 0.002..0.05 for the others;
      * ALS λ 0.01..1, λ_b 0.001..1. With {@link Algorithms#BOTH} the j-th draw alternates SGD and ALS.
      */
-    private TrainingConfig sample(SplittableRandom rnd, int j, Ratings train) {
+    TrainingConfig sample(SplittableRandom rnd, int j, Ratings train) {
         Algorithm a = switch (options.algorithms) {
             case SGD -> Algorithm.GD;
             case ALS -> Algorithm.ALS;
