@@ -49,7 +49,8 @@ public final class TrialRunner {
     /**
      * One trained configuration.
      *
-     * @param config the settings trained (epochs = the budget, patience and seed as run)
+     * @param config the settings trained (epochs = the budget, patience and seed as run; an automatic rank
+     *               resolved to the one the trainer chose when the run finished)
      * @param history every epoch run (validation RMSE per epoch; test RMSE NaN: no test set is given)
      * @param bestEpoch the epoch with the lowest validation RMSE (0 when none is finite)
      * @param model the kept model (the best epoch's under early stopping, else the last); null when cut or diverged
@@ -97,11 +98,14 @@ public final class TrialRunner {
                 long epochNanos = now - last[0];
                 last[0] = now;
                 // cut when the next epoch (as long as this one, evaluation included) would end past the deadline
-                if (deadlineNanos != NO_DEADLINE && deadlineNanos - now <= epochNanos) {
+                // (a trial whose last epoch just ended is finished, not cut)
+                if (deadlineNanos != NO_DEADLINE && rec.epoch() < tc.epochs && deadlineNanos - now <= epochNanos) {
                     throw new Deadline();
                 }
             }).train(backend, train, validation, null);
-            return new Run(tc, List.copyOf(r.history()), r.bestEpoch(), r.model(), seconds(t0), false, false);
+            TrainingConfig ran = tc.copy();
+            ran.rank = r.config().rank; // resolved: the automatic rank is the one the trainer's race chose
+            return new Run(ran, List.copyOf(r.history()), r.bestEpoch(), r.model(), seconds(t0), false, false);
         } catch (Deadline e) {
             return new Run(tc, List.copyOf(seen), bestOf(seen), null, seconds(t0), true, false);
         } catch (DivergenceException e) {

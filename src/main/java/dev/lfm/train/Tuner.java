@@ -231,7 +231,7 @@ public final class Tuner {
                     trials.add(t);
                     done.add(t);
                     if (!t.cutByBudget() && !t.diverged() && t.epochsRun() < t.epochBudget()) {
-                        stoppedEarly.put(c, t);
+                        stoppedEarly.put(t.config(), t); // the config promoted (Trial::config) is this one
                     }
                     listener.onTrial(t);
                     if (Double.isFinite(t.validationRmse())
@@ -290,8 +290,13 @@ public final class Tuner {
         tc.seed = options.seed;
         TrialRunner.Run run = runner.run(tc, deadline);
         model[0] = run.model();
+        TrainingConfig ran = c;
+        if (c.rank == TrainingConfig.RANK_AUTO && run.config().rank != TrainingConfig.RANK_AUTO) {
+            ran = c.copy(); // the rank the trainer's race chose: a retrain without validation could not race again
+            ran.rank = run.config().rank;
+        }
         // a cut trial's best epoch so far is recorded, but its model is gone: its validation RMSE does not count
-        return new Trial(id, bracket, level, c, budget, run.epochsRun(), run.bestEpoch(), run.validationRmse(),
+        return new Trial(id, bracket, level, ran, budget, run.epochsRun(), run.bestEpoch(), run.validationRmse(),
                 run.seconds(), run.cutByBudget(), run.diverged());
     }
 
@@ -302,7 +307,8 @@ public final class Tuner {
     /** The base settings with the algorithm's defaults for the searched parameters. */
     private TrainingConfig defaultsFor(Algorithm a, Ratings train) {
         TrainingConfig c = options.base.copy();
-        TrainingConfig d = TrainingConfig.defaults(a).resolvedFor(train, true);
+        // the defaults of this algorithm with the base's optimizer: `lfm train`'s own settings (AdaGrad at its lr)
+        TrainingConfig d = TrainingConfig.defaults(a, c.optimizer).resolvedFor(train, true);
         c.algorithm = a;
         c.rank = d.rank;
         c.lambda = d.lambda;

@@ -64,6 +64,29 @@ class TrialRunnerTest {
     }
 
     @Test
+    void aTrialWhoseLastEpochEndsNearTheDeadlineIsFinishedNotCut() {
+        // 5 epochs from 100 s end at 105 s; with the deadline at 105.5 s a sixth would not fit, but there is none
+        SimulatedClock clock = new SimulatedClock();
+        clock.now = 100 * SimulatedClock.SECOND;
+        TrialRunner.Run run = new TrialRunner(clock, DATA.train, DATA.validation, clock).run(sgd(5, 0), 105_500_000_000L);
+        assertThat(run.epochsRun()).isEqualTo(5);
+        assertThat(run.cutByBudget()).isFalse();
+        assertThat(run.model()).isNotNull();
+        assertThat(run.validationRmse()).isFinite();
+    }
+
+    @Test
+    void aFinishedRunRecordsTheRankTheTrainersRaceChose() {
+        SimulatedClock clock = new SimulatedClock();
+        TrainingConfig c = sgd(4, 0);
+        c.rank = TrainingConfig.RANK_AUTO;
+        TrialRunner.Run run = new TrialRunner(clock, DATA.train, DATA.validation, clock).run(c, TrialRunner.NO_DEADLINE);
+        assertThat(run.config().rank).isIn(java.util.Arrays.stream(TrainingConfig.AUTO_RANKS).boxed().toArray());
+        assertThat(run.model().rank).isEqualTo(run.config().rank);
+        assertThat(c.rank).as("the config is not modified").isEqualTo(TrainingConfig.RANK_AUTO);
+    }
+
+    @Test
     void withoutADeadlineEveryEpochRunsAndTheModelIsTheTrainersOwn() {
         SimulatedClock clock = new SimulatedClock();
         TrialRunner runner = new TrialRunner(clock, DATA.train, DATA.validation, clock);
