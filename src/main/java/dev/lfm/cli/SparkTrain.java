@@ -253,6 +253,12 @@ final class SparkTrain {
                 used.patience > 0 ? " (best epoch " + r.bestEpoch() + ")" : "",
                 best.testRmse(), best.testMae(), best.validationRmse(), best.trainRmse(), r.trainSeconds(),
                 r.updatesPerSecond(), sr.driverHeapBytes() >> 20);
+        StringBuilder heap = new StringBuilder("driver heap at each epoch's end, MB live after GC / of it Spark's on-heap "
+                + "storage:");
+        for (long[] h : sr.heapPerEpoch()) {
+            heap.append(' ').append(h[0] >> 20).append('/').append(h[1] >> 20);
+        }
+        out.println(heap);
         FactorModel model = r.model();
         model.provenance.put("data", summary);
         if (cmd.save != null) {

@@ -85,15 +85,27 @@ final class Blocks {
         }
     }
 
-    /** All ratings of one user block: cells[part][item block]. */
+    /**
+     * All ratings of one user block: cells[part][item block]; and the (user, item) pairs given more
+     * than once within one part: how many repeats, and the first repeated pair (dense global indices
+     * and part; -1 when none).
+     */
     static final class RatingBlock implements Serializable {
         private static final long serialVersionUID = 1L;
         final int block;
         final Cell[][] cells;
+        final long repeats;
+        final int repeatedUser;
+        final int repeatedItem;
+        final int repeatedPart;
 
-        RatingBlock(int block, Cell[][] cells) {
+        RatingBlock(int block, Cell[][] cells, long repeats, int repeatedUser, int repeatedItem, int repeatedPart) {
             this.block = block;
             this.cells = cells;
+            this.repeats = repeats;
+            this.repeatedUser = repeatedUser;
+            this.repeatedItem = repeatedItem;
+            this.repeatedPart = repeatedPart;
         }
     }
 
@@ -149,6 +161,17 @@ final class Blocks {
         order = stableBy(order, li, maxLocalItems);
         order = stableBy(order, lu, localUsers);
         order = stableBy(order, cellOf, 3 * p);
+        // a cell sorted by (user, item): a repeated pair is two neighbours
+        long repeats = 0;
+        int first = -1;
+        for (int x = 1; x < n; x++) {
+            int a = order[x - 1];
+            int b = order[x];
+            if (cellOf[a] == cellOf[b] && lu[a] == lu[b] && li[a] == li[b]) {
+                repeats++;
+                first = first < 0 ? b : first;
+            }
+        }
         int[] start = new int[3 * p + 1];
         for (int j = 0; j < n; j++) {
             start[cellOf[j] + 1]++;
@@ -174,7 +197,8 @@ final class Blocks {
             }
             cells[c / p][c % p] = new Cell(cu, ci, cv);
         }
-        return new RatingBlock(block, cells);
+        return first < 0 ? new RatingBlock(block, cells, 0, -1, -1, -1)
+                : new RatingBlock(block, cells, repeats, all.u[first], all.i[first], all.part[first]);
     }
 
     private static int[] identity(int n) {

@@ -16,10 +16,6 @@ import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingListener;
 import dev.lfm.train.TrainingResult;
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,7 +49,6 @@ import scala.Tuple2;
  * single-machine trainer draws them (O((users + items)·k) on the driver, as is the final model).
  */
 public final class DsgdTrainer {
-    private static final StorageLevel LEVEL = StorageLevel.MEMORY_AND_DISK();
     private final TrainingConfig config;
     private final DsgdOptions options;
     private final TrainingListener listener;
@@ -100,13 +95,15 @@ public final class DsgdTrainer {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.spark.sparkContext());
         boolean reliable = jsc.getCheckpointDir().isPresent();
+        StorageLevel level = Sessions.storageLevel(data.spark);
+        boolean gcEachEpoch = jsc.getConf().getBoolean(Sessions.GC_EACH_EPOCH, false);
         Params prm = new Params(config.rank, (float) config.lambda, (float) config.lambdaBias, config.biases, data.mu,
                 data.minRating, data.maxRating, p, config.seed);
 
         FactorModel init = new FactorModel(data.numUsers, data.numItems, config.rank, config.biases);
         init.initialize(config.seed, config.effectiveInitScale(), data.userCounts, data.itemCounts);
-        JavaRDD<Blocks.Factors> users = jsc.parallelize(slices(init.p, init.userBias, data.numUsers, p), p).persist(LEVEL);
-        JavaRDD<Blocks.Factors> items = jsc.parallelize(slices(init.q, init.itemBias, data.numItems, p), p).persist(LEVEL);
+        JavaRDD<Blocks.Factors> users = jsc.parallelize(slices(init.p, init.userBias, data.numUsers, p), p).persist(level);
+        JavaRDD<Blocks.Factors> items = jsc.parallelize(slices(init.q, init.itemBias, data.numItems, p), p).persist(level);
         // cut the lineage to the driver's collection at once: else every later task would carry the
         // initial factors in its serialized RDD chain until the first checkpoint
         for (JavaRDD<Blocks.Factors> r : List.of(users, items)) {
@@ -131,6 +128,7 @@ public final class DsgdTrainer {
         boolean stoppedEarly = false;
         double elapsed = 0;
         long heapPeak = 0;
+        List<long[]> heap = new ArrayList<>();
         for (int epoch = 1; epoch <= config.epochs; epoch++) {
             float lr = (float) (config.lr * Math.pow(config.lrDecay, epoch - 1));
             float lrBias = (float) (config.effectiveLrBias() * Math.pow(config.lrDecay, epoch - 1));
@@ -144,7 +142,7 @@ public final class DsgdTrainer {
                 out = withUsers(data, users).zipPartitions(routed, (a, b) -> {
                     Tuple2<Blocks.RatingBlock, Blocks.Factors> x = a.next();
                     return one(sgd(x._1, x._2, b.next(), prm, lr, lrBias));
-                }).persist(LEVEL);
+                }).persist(level);
                 created.add(out);
                 users = out.map(Tuple2::_1);
                 items = out.map(Tuple2::_2);
@@ -171,7 +169,11 @@ public final class DsgdTrainer {
             EpochRecord rec = new EpochRecord(epoch, objective, trainRmse, valRmse, testRmse, testMae, seconds, elapsed, lr);
             history.add(rec);
             listener.onEpoch(rec);
-            heapPeak = Math.max(heapPeak, heapAfterGc());
+            if (gcEachEpoch) {
+                System.gc();
+            }
+            heap.add(new long[] {DriverHeap.afterGc(), DriverHeap.storage()});
+            heapPeak = Math.max(heapPeak, heap.get(heap.size() - 1)[0]);
             if (!Double.isFinite(objective) || !Double.isFinite(trainRmse)) {
                 throw new DivergenceException(String.format(
                         "training diverged at epoch %d (objective = %s): lower the learning rate (--lr %.3g now) or use "
@@ -215,7 +217,7 @@ public final class DsgdTrainer {
             bestEpoch = history.size();
         }
         FactorModel model = assemble(fin.collect(), data, config);
-        heapPeak = Math.max(heapPeak, heapAfterGc());
+        heapPeak = Math.max(heapPeak, DriverHeap.afterGc());
         for (JavaRDD<?> r : previous) {
             r.unpersist(false);
         }
@@ -230,7 +232,7 @@ public final class DsgdTrainer {
         TrainingResult result = new TrainingResult(model, history, bestEpoch, stoppedEarly, updates, elapsed, "cpu",
                 "Spark " + jsc.version() + " " + master + ", DSGD " + p + "x" + p + " blocks, 1 CPU thread per task",
                 config.copy());
-        return new SparkTrainingResult(result, master, p, data.seconds, schedules, heapPeak);
+        return new SparkTrainingResult(result, master, p, data.seconds, schedules, heapPeak, heap);
     }
 
     private static JavaRDD<Tuple2<Blocks.RatingBlock, Blocks.Factors>> withUsers(SparkData data,
@@ -401,17 +403,5 @@ public final class DsgdTrainer {
         pr.put("seed", Long.toString(config.seed));
         pr.put("backend", "cpu");
         pr.put("created", java.time.Instant.now().toString());
-    }
-
-    /** Live heap after the most recent collection (summed over heap pools), without forcing one. */
-    static long heapAfterGc() {
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            if (u != null) {
-                used += u.getUsed();
-            }
-        }
-        return used;
     }
 }
