@@ -97,8 +97,9 @@ final class SparkTrain {
         }
         int p = so.partitions != null ? so.partitions : spark.sparkContext().defaultParallelism();
         String[] description = new String[1];
-        Dataset<Row> rows = ratings(spark, c, p, description);
-        SparkData data = SparkData.prepare(spark, rows, p, description[0]);
+        SparkData.Locator[] locator = new SparkData.Locator[1];
+        Dataset<Row> rows = ratings(spark, c, p, description, locator);
+        SparkData data = SparkData.prepare(spark, rows, p, description[0], locator[0]);
         try {
             String summary = String.format(Locale.ROOT, "%s: %d users x %d items; %d train / %d validation / %d test "
                             + "ratings", description[0], data.numUsers(), data.numItems(), data.numTrain(),
@@ -138,7 +139,7 @@ final class SparkTrain {
         }
         if (!"error".equalsIgnoreCase(cmd.data.file.duplicates) && !driverReads()) {
             throw new LfmException("--duplicates applies to lfm's reader: add --exact-split to read on the driver, "
-                    + "or remove the duplicate pairs first (Spark's reader does not detect them)");
+                    + "or remove the duplicate pairs first (Spark's reader refuses them, as --duplicates error)");
         }
         if (cmd.data.file.data != null && cmd.data.file.data.toString().equals("-") && !driverReads()) {
             throw new LfmException(name + " reads files, not standard input (or add --exact-split)");
@@ -180,7 +181,8 @@ final class SparkTrain {
     }
 
     /** The ratings with their part column: read and split by Spark, or the driver's split handed to it. */
-    private Dataset<Row> ratings(SparkSession spark, TrainingConfig c, int p, String[] description) {
+    private Dataset<Row> ratings(SparkSession spark, TrainingConfig c, int p, String[] description,
+                                 SparkData.Locator[] locator) {
         DataOptions d = cmd.data;
         if (driverReads()) {
             dev.lfm.cli.Dataset ds = d.load(err);
@@ -206,10 +208,13 @@ final class SparkTrain {
         }
         if (d.trainFile != null) {
             description[0] = d.trainFile + " + " + d.testFile + " (read by Spark)";
+            locator[0] = SparkRatings.locator(SparkRatings.locator(spark, d.trainFile.toString(), format, delimiter),
+                    SparkRatings.locator(spark, d.testFile.toString(), format, delimiter));
             return SparkRatings.trainTest(SparkRatings.read(spark, d.trainFile.toString(), format, delimiter),
                     SparkRatings.read(spark, d.testFile.toString(), format, delimiter), d.validationFraction, c.seed);
         }
         description[0] = d.file.data + " (read and hash-split by Spark)";
+        locator[0] = SparkRatings.locator(spark, d.file.data.toString(), format, delimiter);
         return SparkRatings.split(SparkRatings.read(spark, d.file.data.toString(), format, delimiter), d.testFraction,
                 d.validationFraction, c.seed);
     }
