@@ -48,7 +48,7 @@ final class SparkCompare {
                     long t0 = System.nanoTime();
                     if (engine.equals("spark")) {
                         DsgdOptions o = new DsgdOptions(p, so.checkpointEvery == null
-                                ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery);
+                                ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery, "cpu");
                         SparkTrainingResult sr = new DsgdTrainer(config, o, null).train(data);
                         TrainingResult r = sr.result();
                         EpochRecord best = r.best();

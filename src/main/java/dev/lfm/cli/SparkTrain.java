@@ -52,7 +52,7 @@ final class SparkTrain {
         cmd.output.checkWritable();
         SparkOptions so = cmd.engine.spark;
         DsgdOptions dsgd = als ? null : new DsgdOptions(so.partitions == null ? 1 : so.partitions,
-                so.checkpointEvery == null ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery);
+                so.checkpointEvery == null ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery, taskBackend());
         if (!als) {
             new DsgdTrainer(c, dsgd, null); // refuses what DSGD cannot train, in one line, before Spark starts
         }
@@ -77,10 +77,21 @@ final class SparkTrain {
         }
     }
 
-    /** {@code e} as the one line {@link #NO_VECTOR_API} when an executor failed for want of the Vector API; else {@code e}. */
+    /**
+     * {@code e} as one line when an executor failed for want of the Vector API ({@link #NO_VECTOR_API})
+     * or of the task backend asked for (its reason); else {@code e}.
+     */
     static RuntimeException vectorApiMissing(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
+            if (t instanceof dev.lfm.compute.BackendUnavailableException) {
+                return new LfmException(m); // a task's backend could not open on its executor
+            }
+            String unavailable = "BackendUnavailableException: ";
+            if (m != null && m.contains(unavailable)) {
+                String rest = m.substring(m.indexOf(unavailable) + unavailable.length());
+                return new LfmException(rest.lines().findFirst().orElse(rest));
+            }
             if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException
                     || (m != null && m.contains("NoClassDefFoundError"))) && m != null && m.contains("jdk/incubator/vector")) {
                 return new LfmException(NO_VECTOR_API);
@@ -110,7 +121,7 @@ final class SparkTrain {
             if (als) {
                 return als(data, c, h.master(), p, summary);
             }
-            return dsgd(data, c, new DsgdOptions(p, dsgd.checkpointEvery()), summary);
+            return dsgd(data, c, new DsgdOptions(p, dsgd.checkpointEvery(), dsgd.backend()), summary);
         } finally {
             data.release();
         }
@@ -125,10 +136,17 @@ final class SparkTrain {
         if (cmd.initModel != null) {
             throw new LfmException("--init-model runs on --engine local only");
         }
-        String b = cmd.backend.name().toLowerCase(Locale.ROOT);
-        if (!b.equals("auto") && !b.equals("cpu")) {
-            throw new LfmException(name + ": each task runs lfm's CPU backend (one thread); --backend " + cmd.backend.name()
-                    + " applies to --engine local");
+        String b = taskBackend();
+        if (als && !b.equals("cpu")) {
+            throw new LfmException(name + ": MLlib trains on its own; --backend " + cmd.backend.name()
+                    + " applies to --engine spark (DSGD) and --engine local");
+        }
+        if (!List.of("cpu", "opencl", "cuda").contains(b)) {
+            throw new LfmException(name + ": each task runs --backend cpu (one thread, the default), opencl or cuda "
+                    + "(got '" + cmd.backend.name() + "')");
+        }
+        if (cmd.device.device != -1) {
+            throw new LfmException("--device applies to --engine local (a Spark task takes its executor's first GPU)");
         }
         if (cmd.device.half()) {
             throw new LfmException("--factor-storage half applies to --engine local");
@@ -144,6 +162,12 @@ final class SparkTrain {
         if (cmd.data.file.data != null && cmd.data.file.data.toString().equals("-") && !driverReads()) {
             throw new LfmException(name + " reads files, not standard input (or add --exact-split)");
         }
+    }
+
+    /** The backend DSGD's tasks run: --backend as given, cpu for auto (the executors' hardware is not the driver's). */
+    private String taskBackend() {
+        String b = cmd.backend.name().toLowerCase(Locale.ROOT);
+        return b.equals("auto") ? "cpu" : b;
     }
 
     /** Whether the ratings are read (or generated) on the driver: the synthetic problem, or --exact-split. */

@@ -2,9 +2,9 @@ package dev.lfm.spark;
 
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
+import dev.lfm.compute.Backends;
 import dev.lfm.compute.ErrorSums;
 import dev.lfm.compute.RatingSet;
-import dev.lfm.compute.cpu.CpuBackend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.LossTerms;
@@ -19,6 +19,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -31,7 +32,7 @@ import scala.Tuple2;
  * RDDs of p blocks each: user blocks stay aligned with their rating partition, item blocks move.
  * An epoch is p sub-epochs; sub-epoch d takes the stratum {@link Strata#schedule}[d] (p blocks
  * sharing no user and no item), re-keys each item block to its user block (one shuffle of Q),
- * and runs one task per block: a {@link CpuBackend} with one thread, the block's training ratings
+ * and runs one task per block: a backend (the CPU's with one thread by default), the block's training ratings
  * (local indices) uploaded, the block's P, Q and bias slices set, one
  * {@link Backend#sgdEpoch} (the single-machine update rule and order, on the block), downloaded.
  * Biases travel with their factor blocks; μ and the hyper-parameters travel in each task's closure.
@@ -43,8 +44,15 @@ import scala.Tuple2;
  * {@link DsgdOptions#checkpointEvery} epochs.
  *
  * <p>Scope: plain per-rating SGD ({@code --batch-size 1}, {@code --optimizer sgd}) with the
- * weighted regularization (the default). The uniform form needs each row's global count inside a
- * block's SGD, which {@link Backend#upload} cannot be given (it counts the block), so it is refused.
+ * weighted regularization (the default). The uniform form's L splits into per-rating terms with
+ * weights w_u = 1/n_u of the global counts, so DSGD could minimize it exactly if each block's SGD
+ * used them; but {@link Backend#upload} takes the counts from the set it is given (the block's
+ * n_ub), which would weigh λ by 1/n_ub in each of a user's blocks: a different objective. So it
+ * is refused, naming {@code --engine local}.
+ *
+ * <p>Each task trains on the backend {@link DsgdOptions#backend} names, opened through
+ * {@link dev.lfm.compute.Backends} by {@link TaskBackends} (device backends once per concurrent task
+ * of an executor JVM, with the cells uploaded once per run).
  * The initial factors are drawn on the driver by {@link FactorModel#initialize} exactly as the
  * single-machine trainer draws them (O((users + items)·k) on the driver, as is the final model).
  */
@@ -66,14 +74,15 @@ public final class DsgdTrainer {
                     + "(got " + this.config.describeAlgorithm() + "); for ALS on Spark use --engine spark-als");
         }
         if (this.config.regularization != Regularization.WEIGHTED) {
-            throw new LfmException("--engine spark supports --regularization weighted only: DSGD blocks see block-local "
-                    + "counts, which the uniform form's per-rating weights 1/n_u cannot use");
+            throw new LfmException("--engine spark supports --regularization weighted only (a block's SGD weighs λ by "
+                    + "the block's own counts, not the global 1/n_u the uniform form needs): use --engine local for "
+                    + "--regularization uniform");
         }
     }
 
     /** The per-task constants (serializable; shipped in closures). */
     record Params(int k, float lambda, float lambdaBias, boolean biases, float mu, float min, float max, int p,
-                  long seed) implements Serializable {
+                  long seed, String backend, long run) implements Serializable {
         Objective objective() {
             return new Objective(lambda, biases ? lambdaBias : 0, Regularization.WEIGHTED, biases);
         }
@@ -94,11 +103,27 @@ public final class DsgdTrainer {
             throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.spark.sparkContext());
+        String backend = options.backend();
+        if (jsc.isLocal() && !backend.equals("cpu")) {
+            String why = Backends.provider(backend).unavailableReason(); // the executors are this JVM: say it now
+            if (why != null) {
+                throw new LfmException(backend + " backend not available: " + why);
+            }
+        }
+        Params prm = new Params(config.rank, (float) config.lambda, (float) config.lambdaBias, config.biases, data.mu,
+                data.minRating, data.maxRating, p, config.seed, backend, ThreadLocalRandom.current().nextLong());
+        try {
+            return train(data, config, jsc, prm);
+        } finally {
+            TaskBackends.close(prm.run());
+        }
+    }
+
+    private SparkTrainingResult train(SparkData data, TrainingConfig config, JavaSparkContext jsc, Params prm) {
+        int p = data.p;
         boolean reliable = jsc.getCheckpointDir().isPresent();
         StorageLevel level = Sessions.storageLevel(data.spark);
         boolean gcEachEpoch = jsc.getConf().getBoolean(Sessions.GC_EACH_EPOCH, false);
-        Params prm = new Params(config.rank, (float) config.lambda, (float) config.lambdaBias, config.biases, data.mu,
-                data.minRating, data.maxRating, p, config.seed);
 
         FactorModel init = new FactorModel(data.numUsers, data.numItems, config.rank, config.biases);
         init.initialize(config.seed, config.effectiveInitScale(), data.userCounts, data.itemCounts);
@@ -229,8 +254,9 @@ public final class DsgdTrainer {
         String master = jsc.master();
         provenance(model, master, p);
         long updates = data.numTrain * history.size();
-        TrainingResult result = new TrainingResult(model, history, bestEpoch, stoppedEarly, updates, elapsed, "cpu",
-                "Spark " + jsc.version() + " " + master + ", DSGD " + p + "x" + p + " blocks, 1 CPU thread per task",
+        TrainingResult result = new TrainingResult(model, history, bestEpoch, stoppedEarly, updates, elapsed, prm.backend(),
+                "Spark " + jsc.version() + " " + master + ", DSGD " + p + "x" + p + " blocks, "
+                        + (prm.backend().equals("cpu") ? "1 CPU thread per task" : "one " + prm.backend() + " backend per task"),
                 config.copy());
         return new SparkTrainingResult(result, master, p, data.seconds, schedules, heapPeak, heap);
     }
@@ -284,8 +310,9 @@ public final class DsgdTrainer {
             return new Tuple2<>(pu, qi);
         }
         FactorModel m = model(pu, qi, prm);
-        try (CpuBackend backend = new CpuBackend(1)) {
-            RatingSet set = backend.upload(ratings(cell, pu, qi, prm));
+        try (TaskBackends.Lease lease = TaskBackends.lease(prm.backend(), prm.run())) {
+            Backend backend = lease.backend();
+            RatingSet set = lease.upload(cellKey(HashSplit.TRAIN, rb.block, qi.block, prm.p()), () -> ratings(cell, pu, qi, prm));
             backend.setModel(m);
             backend.sgdEpoch(set, prm.objective(), lr, lrBias, Strata.planSeed(prm.seed(), prm.p(), pu.block, qi.block));
             backend.getModel(m);
@@ -298,11 +325,13 @@ public final class DsgdTrainer {
                                   boolean train) {
         double[] s = new double[SUMS];
         int j = qi.block;
-        try (CpuBackend backend = new CpuBackend(1)) {
+        int p = prm.p();
+        try (TaskBackends.Lease lease = TaskBackends.lease(prm.backend(), prm.run())) {
+            Backend backend = lease.backend();
             backend.setModel(model(pu, qi, prm));
             Blocks.Cell tr = rb.cells[HashSplit.TRAIN][j];
             if (tr.size() > 0) {
-                RatingSet set = backend.upload(ratings(tr, pu, qi, prm));
+                RatingSet set = lease.upload(cellKey(HashSplit.TRAIN, rb.block, j, p), () -> ratings(tr, pu, qi, prm));
                 LossTerms l = backend.loss(set, prm.objective());
                 s[0] = l.sse();
                 s[1] = l.factorPenalty();
@@ -315,11 +344,17 @@ public final class DsgdTrainer {
             for (int part = 1; part <= 2; part++) {
                 Blocks.Cell c = rb.cells[part][j];
                 if (c.size() > 0) {
-                    put(s, 4 + 3 * part, backend.evaluate(backend.upload(ratings(c, pu, qi, prm))));
+                    put(s, 4 + 3 * part, backend.evaluate(lease.upload(cellKey(part, rb.block, j, p),
+                            () -> ratings(c, pu, qi, prm))));
                 }
             }
         }
         return s;
+    }
+
+    /** The key of cell (part, user block, item block) among a run's rating sets. */
+    private static long cellKey(int part, int block, int itemBlock, int p) {
+        return ((long) part * p + itemBlock) * p + block;
     }
 
     private static void put(double[] s, int at, ErrorSums e) {
@@ -401,7 +436,7 @@ public final class DsgdTrainer {
         pr.put("batch_size", "1");
         pr.put("lr_decay", Double.toString(config.lrDecay));
         pr.put("seed", Long.toString(config.seed));
-        pr.put("backend", "cpu");
+        pr.put("backend", options.backend());
         pr.put("created", java.time.Instant.now().toString());
     }
 }

@@ -111,7 +111,7 @@ public final class MllibAls {
                 s[part][2] = r.getLong(3);
             }
             DsgdTrainer.Params prm = new DsgdTrainer.Params(config.rank, (float) config.lambda, 0f, false, 0f,
-                    data.minRating, data.maxRating, data.p, config.seed);
+                    data.minRating, data.maxRating, data.p, config.seed, "cpu", 0L);
             JavaRDD<Blocks.Factors> users = blocks(model.userFactors(), data.numUsers, data.p, config.rank);
             JavaRDD<Blocks.Factors> items = blocks(model.itemFactors(), data.numItems, data.p, config.rank);
             double[] l = DsgdTrainer.evaluate(data, users, items, prm, false);
