@@ -5,7 +5,7 @@
 #   bench/spark-scale.sh RATINGS [OUTDIR]          e.g. bench/spark-scale.sh 10000000 /tmp/lfm-spark
 #
 # Environment (defaults): USERS=480000 ITEMS=18000 RANK=8 (true rank of the generated problem, and k),
-# MASTER='local[2]', PARTITIONS=2, EPOCHS=3 (DSGD epochs), ALS_ITERS=3, XMX=10g, SEED=42,
+# MASTER='local[2]', PARTITIONS=2, EPOCHS=3 (DSGD epochs), ALS_ITERS=3 (0: no ALS run), XMX=10g, SEED=42,
 # LEVEL=MEMORY_AND_DISK (spark.lfm.storageLevel: where DSGD and ALS cache; DISK_ONLY keeps them off the heap),
 # SHARD=10000000 (ratings one generating task holds), KEEP=0 (1: keep the Parquet for the next run).
 set -euo pipefail
@@ -22,10 +22,10 @@ fi
 [ -f target/lfm.jar ] || mvn -B -q -DskipTests package
 mkdir -p "$out"
 data="$out/ratings-$ratings.parquet"
-tag="$out/$ratings-$LEVEL"
+tag="$out/$ratings-p$PARTITIONS-$LEVEL"
 # the same JVM options bin/lfm gives an embedded Spark driver (the pom's spark.java.options)
 read -r -a spark_opts <<<"$(sed -n 's:.*<spark.java.options>\(.*\)</spark.java.options>.*:\1:p' pom.xml)"
-echo "== $(date -u +%FT%TZ) commit $(git describe --always --dirty) load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $(date -u +%FT%TZ) commit ${COMMIT:-$(git describe --always --dirty 2>/dev/null || echo unknown)} load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -f "$data/_SUCCESS" ]; then
   echo "== generating $ratings ratings ($USERS users x $ITEMS items, rank $RANK) to $data"
   /usr/bin/time -f "generate: %e s wall, %M KB max RSS" java "-Xmx$XMX" --add-modules jdk.incubator.vector \
@@ -40,10 +40,12 @@ opts="-Xmx$XMX -Dspark.lfm.storageLevel=$LEVEL -Dspark.lfm.gcEachEpoch=true -Xlo
 echo "== DSGD: $EPOCHS epochs, LFM_JAVA_OPTS='$opts' load $(cut -d' ' -f1-3 /proc/loadavg)"
 LFM_JAVA_OPTS="$opts" /usr/bin/time -f "dsgd: %e s wall, %M KB max RSS" bin/lfm train --engine spark "${common[@]}" \
   --lr 0.01 --epochs "$EPOCHS" --report "$tag-dsgd.json" | tee "$tag-dsgd.txt"
+if [ "$ALS_ITERS" -gt 0 ]; then
 opts="-Xmx$XMX -Dspark.lfm.storageLevel=$LEVEL -Xlog:gc:file=$tag-als-gc.log"
 echo "== MLlib ALS: $ALS_ITERS iterations, load $(cut -d' ' -f1-3 /proc/loadavg)"
 LFM_JAVA_OPTS="$opts" /usr/bin/time -f "als: %e s wall, %M KB max RSS" bin/lfm train --engine spark-als "${common[@]}" \
   --epochs "$ALS_ITERS" --report "$tag-als.json" | tee "$tag-als.txt"
+fi
 echo "== summary ($ratings ratings, $MASTER, p=$PARTITIONS, $LEVEL; load $(cut -d' ' -f1-3 /proc/loadavg))"
 jq -r '"DSGD: \(.num_train) train ratings, prepared in \(.prepare_seconds | floor) s, " +
   "\(.seconds_per_epoch * 100 | round / 100) s/epoch, test RMSE \(.test_rmse * 10000 | round / 10000); " +
@@ -52,5 +54,6 @@ jq -r '"DSGD: \(.num_train) train ratings, prepared in \(.prepare_seconds | floo
   "difference: \([.heap_after_gc_bytes_per_epoch, .spark_storage_heap_bytes_per_epoch] | transpose | map((.[0] - .[1]) / 1048576 | floor))"' \
   "$tag-dsgd.json"
 jq -r '"MLlib ALS: prepared in \(.prepare_seconds | floor) s, \(.epochs) iterations in \(.seconds | floor) s = " +
-  "\(.seconds / .epochs * 100 | round / 100) s/iteration, test RMSE \(.test_rmse * 10000 | round / 10000)"' "$tag-als.json"
+  "\(.seconds / .epochs * 100 | round / 100) s/iteration, test RMSE \(.test_rmse * 10000 | round / 10000)"' "$tag-als.json" \
+  2>/dev/null || true
 [ "$KEEP" = 1 ] || rm -rf "$data"
