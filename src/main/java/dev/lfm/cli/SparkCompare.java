@@ -40,7 +40,7 @@ final class SparkCompare {
                     ds.test()), p), p, ds.description());
             try {
                 out.printf(Locale.ROOT, "spark: %s (Spark %s), %d x %d blocks, the same split prepared in %.1f s%n",
-                        h.master(), spark.version(), p, p, data.seconds());
+                        h.master(), spark.version(), p, p, data.summary().seconds());
                 for (String engine : engines) {
                     String where = h.master() + " p=" + p;
                     out.printf("%s: training on %s ...%n", engine, where);

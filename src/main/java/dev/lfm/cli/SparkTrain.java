@@ -113,11 +113,11 @@ final class SparkTrain {
         SparkData data = SparkData.prepare(spark, rows, p, description[0], locator[0]);
         try {
             String summary = String.format(Locale.ROOT, "%s: %d users x %d items; %d train / %d validation / %d test "
-                            + "ratings", description[0], data.numUsers(), data.numItems(), data.numTrain(),
-                    data.numValidation(), data.numTest());
+                            + "ratings", description[0], data.summary().users(), data.summary().items(), data.summary().train(),
+                    data.summary().validation(), data.summary().test());
             out.println("data: " + summary);
             out.printf(Locale.ROOT, "engine: %s on %s (Spark %s), %d x %d blocks, prepared in %.1f s%n",
-                    als ? "MLlib ALS" : "DSGD", h.master(), spark.version(), p, p, data.seconds());
+                    als ? "MLlib ALS" : "DSGD", h.master(), spark.version(), p, p, data.summary().seconds());
             if (als) {
                 return als(data, c, h.master(), p, summary);
             }
@@ -295,7 +295,7 @@ final class SparkTrain {
             out.println("saved model to " + cmd.save);
         }
         Map<String, Object> m = new LinkedHashMap<>(sr.reportFields());
-        m.putAll(report(used, summary, data, r));
+        m.putAll(report(used, summary, data.summary(), r));
         if (cmd.output.write(m)) {
             out.println("wrote report to " + cmd.output.report);
         }
@@ -313,17 +313,18 @@ final class SparkTrain {
         m.put("engine", "spark-als");
         m.put("master", master);
         m.put("partitions", p);
-        m.put("prepare_seconds", data.seconds());
+        SparkData.Summary d = data.summary();
+        m.put("prepare_seconds", d.seconds());
         m.put("algorithm", "mllib-als");
         m.put("biases", false);
         m.put("rank", r.rank());
         m.put("epochs", r.iterations());
         m.put("data", summary);
-        m.put("num_users", data.numUsers());
-        m.put("num_items", data.numItems());
-        m.put("num_train", data.numTrain());
-        m.put("num_validation", data.numValidation());
-        m.put("num_test", data.numTest());
+        m.put("num_users", d.users());
+        m.put("num_items", d.items());
+        m.put("num_train", d.train());
+        m.put("num_validation", d.validation());
+        m.put("num_test", d.test());
         m.put("reg", r.regParam());
         m.put("seed", c.seed);
         m.put("objective", r.objective());
@@ -339,8 +340,8 @@ final class SparkTrain {
     }
 
     /** The keys of {@code lfm train}'s report ({@link TrainCommand#report}) for a run whose ratings Spark holds. */
-    static Map<String, Object> report(TrainingConfig c, String data, SparkData d, TrainingResult r) {
-        return TrainCommand.report(c, data, d.numUsers(), d.numItems(), d.numTrain(), d.numValidation(), d.numTest(), r);
+    static Map<String, Object> report(TrainingConfig c, String data, SparkData.Summary d, TrainingResult r) {
+        return TrainCommand.report(c, data, d.users(), d.items(), d.train(), d.validation(), d.test(), r);
     }
 
     private static String fmt(double x) {

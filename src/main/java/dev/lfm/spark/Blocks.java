@@ -87,25 +87,19 @@ final class Blocks {
 
     /**
      * All ratings of one user block: cells[part][item block]; and the (user, item) pairs given more
-     * than once within one part: how many repeats, and the first repeated pair (dense global indices
-     * and part; -1 when none).
+     * than once within one part: null when none, else {repeats, then the first repeated pair's dense
+     * global user, item and its part}.
      */
     static final class RatingBlock implements Serializable {
         private static final long serialVersionUID = 1L;
         final int block;
         final Cell[][] cells;
-        final long repeats;
-        final int repeatedUser;
-        final int repeatedItem;
-        final int repeatedPart;
+        final long[] repeat;
 
-        RatingBlock(int block, Cell[][] cells, long repeats, int repeatedUser, int repeatedItem, int repeatedPart) {
+        RatingBlock(int block, Cell[][] cells, long[] repeat) {
             this.block = block;
             this.cells = cells;
-            this.repeats = repeats;
-            this.repeatedUser = repeatedUser;
-            this.repeatedItem = repeatedItem;
-            this.repeatedPart = repeatedPart;
+            this.repeat = repeat;
         }
     }
 
@@ -197,8 +191,7 @@ final class Blocks {
             }
             cells[c / p][c % p] = new Cell(cu, ci, cv);
         }
-        return first < 0 ? new RatingBlock(block, cells, 0, -1, -1, -1)
-                : new RatingBlock(block, cells, repeats, all.u[first], all.i[first], all.part[first]);
+        return new RatingBlock(block, cells, first < 0 ? null : new long[] {repeats, all.u[first], all.i[first], all.part[first]});
     }
 
     private static int[] identity(int n) {

@@ -147,10 +147,7 @@ public final class DsgdTrainer {
         JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> out = null;
         JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> best = null;
         JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> checkpointed = null;
-        double bestVal = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int sinceBest = 0;
-        boolean stoppedEarly = false;
+        EarlyStop early = new EarlyStop(config.patience, config.epochs);
         double elapsed = 0;
         long heapPeak = 0;
         List<long[]> heap = new ArrayList<>();
@@ -205,18 +202,11 @@ public final class DsgdTrainer {
                                 + "--lr-decay", epoch, objective, config.lr));
             }
             JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> oldBest = best;
-            boolean stop = false;
-            if (config.patience > 0) {
-                if (valRmse < bestVal) {
-                    bestVal = valRmse;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    best = out;
-                } else if (++sinceBest >= config.patience) {
-                    stoppedEarly = epoch < config.epochs;
-                    stop = true;
-                }
+            EarlyStop.Verdict verdict = early.observe(epoch, valRmse);
+            if (verdict == EarlyStop.Verdict.BEST) {
+                best = out;
             }
+            boolean stop = verdict == EarlyStop.Verdict.STOP;
             JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> oldCheckpoint = checkpointed;
             if (cut) {
                 checkpointed = out;
@@ -237,10 +227,8 @@ public final class DsgdTrainer {
                 break;
             }
         }
-        JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> fin = config.patience > 0 && best != null ? best : out;
-        if (!(config.patience > 0 && best != null)) {
-            bestEpoch = history.size();
-        }
+        JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> fin = best != null ? best : out;
+        int bestEpoch = best != null ? early.bestEpoch() : history.size();
         FactorModel model = assemble(fin.collect(), data, config);
         heapPeak = Math.max(heapPeak, DriverHeap.afterGc());
         for (JavaRDD<?> r : previous) {
@@ -254,7 +242,7 @@ public final class DsgdTrainer {
         String master = jsc.master();
         provenance(model, master, p);
         long updates = data.numTrain * history.size();
-        TrainingResult result = new TrainingResult(model, history, bestEpoch, stoppedEarly, updates, elapsed, prm.backend(),
+        TrainingResult result = new TrainingResult(model, history, bestEpoch, early.stoppedEarly(), updates, elapsed, prm.backend(),
                 "Spark " + jsc.version() + " " + master + ", DSGD " + p + "x" + p + " blocks, "
                         + (prm.backend().equals("cpu") ? "1 CPU thread per task" : "one " + prm.backend() + " backend per task"),
                 config.copy());

@@ -78,33 +78,22 @@ public final class SparkData {
         this.seconds = seconds;
     }
 
-    public int partitions() {
-        return p;
+    /**
+     * What was prepared.
+     *
+     * @param partitions p (p × p blocks)
+     * @param users users with a dense index (every user of any part)
+     * @param items items likewise
+     * @param train training ratings (part 0)
+     * @param validation validation ratings (part 1)
+     * @param test test ratings (part 2)
+     * @param seconds spent preparing (reading, checking, indexing, blocking)
+     */
+    public record Summary(int partitions, int users, int items, long train, long validation, long test, double seconds) {
     }
 
-    public int numUsers() {
-        return numUsers;
-    }
-
-    public int numItems() {
-        return numItems;
-    }
-
-    public long numTrain() {
-        return numTrain;
-    }
-
-    public long numValidation() {
-        return numValidation;
-    }
-
-    public long numTest() {
-        return numTest;
-    }
-
-    /** Seconds spent preparing (reading, checking, indexing, blocking). */
-    public double seconds() {
-        return seconds;
+    public Summary summary() {
+        return new Summary(p, numUsers, numItems, numTrain, numValidation, numTest, seconds);
     }
 
     /** Releases the cached blocks. */
@@ -295,9 +284,10 @@ public final class SparkData {
             out.add(new Tuple2<>(p + j, ic));
         }
         out.add(new Tuple2<>(rb.block, uc));
-        if (rb.repeats > 0) {
-            out.add(new Tuple2<>(-1 - rb.block, new int[] {(int) Math.min(Integer.MAX_VALUE, rb.repeats), rb.repeatedUser,
-                    rb.repeatedItem, rb.repeatedPart}));
+        if (rb.repeat != null) {
+            long[] r = rb.repeat;
+            out.add(new Tuple2<>(-1 - rb.block, new int[] {(int) Math.min(Integer.MAX_VALUE, r[0]), (int) r[1], (int) r[2],
+                    (int) r[3]}));
         }
         return out.iterator();
     }

@@ -241,8 +241,8 @@ class DsgdTest {
         c.lr = 0.08;
         SparkData data = SparkData.prepare(spark, SparkRatings.split(fromParquet, 0.2, 0.1, 42), 2, "ratings.parquet");
         try {
-            assertThat(data.numTrain() + data.numValidation() + data.numTest()).isEqualTo(all.size());
-            assertThat(data.numTest()).isBetween((long) (all.size() * 0.17), (long) (all.size() * 0.23));
+            assertThat(data.summary().train() + data.summary().validation() + data.summary().test()).isEqualTo(all.size());
+            assertThat(data.summary().test()).isBetween((long) (all.size() * 0.17), (long) (all.size() * 0.23));
             SparkTrainingResult r = new DsgdTrainer(c, new DsgdOptions(2, 2, "cpu"), null).train(data);
             TrainingResult t = r.result();
             assertThat(t.bestEpoch()).isLessThanOrEqualTo(t.epochsRun());
@@ -302,7 +302,7 @@ class DsgdTest {
         Files.writeString(train, "0 1 3\n0 2 4\n1 1 2\n1 2 5\n");
         SparkData ok = SparkData.prepare(spark, SparkRatings.trainTest(SparkRatings.read(spark, train.toString(), "libmf", null),
                 SparkRatings.read(spark, test.toString(), "libmf", null), 0, 1), 2, "train + test");
-        assertThat(ok.numTest()).isEqualTo(1);
+        assertThat(ok.summary().test()).isEqualTo(1);
         ok.release();
     }
 
