@@ -55,6 +55,17 @@ final class SparkTrain {
                 so.checkpointEvery == null ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery, taskBackend());
         if (!als) {
             new DsgdTrainer(c, dsgd, null); // refuses what DSGD cannot train, in one line, before Spark starts
+            String local = so.master == null ? "local[*]" : so.master;
+            if (!dsgd.backend().equals("cpu") && Sessions.localCores(local) > 0 && System.getProperty("spark.master") == null) {
+                // an embedded session: the executors are this JVM, so an unavailable backend is known now
+                String why = dev.lfm.compute.Backends.provider(dsgd.backend()).unavailableReason();
+                if (why != null) {
+                    throw new LfmException(dsgd.backend() + " backend not available: " + why);
+                }
+            }
+        } else if (c.regularization != dev.lfm.objective.Regularization.WEIGHTED) {
+            throw new LfmException("--engine spark-als: MLlib's ALS regularizes by ALS-WR, lfm's --regularization weighted; "
+                    + "use --engine local for --regularization uniform");
         }
         requireVectorApi();
         try (Sessions.Handle h = Sessions.open(so.master, so.partitions == null ? 0 : so.partitions,
