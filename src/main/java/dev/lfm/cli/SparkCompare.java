@@ -40,7 +40,7 @@ final class SparkCompare {
                     ds.test()), p), p, ds.description());
             try {
                 out.printf(Locale.ROOT, "spark: %s (Spark %s), %d x %d blocks, the same split prepared in %.1f s%n",
-                        h.master(), spark.version(), p, p, data.seconds());
+                        h.master(), spark.version(), p, p, data.summary().seconds());
                 for (String engine : engines) {
                     String where = h.master() + " p=" + p;
                     out.printf("%s: training on %s ...%n", engine, where);
@@ -48,7 +48,7 @@ final class SparkCompare {
                     long t0 = System.nanoTime();
                     if (engine.equals("spark")) {
                         DsgdOptions o = new DsgdOptions(p, so.checkpointEvery == null
-                                ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery);
+                                ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery, "cpu");
                         SparkTrainingResult sr = new DsgdTrainer(config, o, null).train(data);
                         TrainingResult r = sr.result();
                         EpochRecord best = r.best();

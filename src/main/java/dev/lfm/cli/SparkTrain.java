@@ -54,9 +54,20 @@ final class SparkTrain {
         cmd.output.checkWritable();
         SparkOptions so = cmd.engine.spark;
         DsgdOptions dsgd = als ? null : new DsgdOptions(so.partitions == null ? 1 : so.partitions,
-                so.checkpointEvery == null ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery);
+                so.checkpointEvery == null ? DsgdOptions.DEFAULT_CHECKPOINT_EVERY : so.checkpointEvery, taskBackend());
         if (!als) {
             new DsgdTrainer(c, dsgd, null); // refuses what DSGD cannot train, in one line, before Spark starts
+            String local = so.master == null ? "local[*]" : so.master;
+            if (!dsgd.backend().equals("cpu") && Sessions.localCores(local) > 0 && System.getProperty("spark.master") == null) {
+                // an embedded session: the executors are this JVM, so an unavailable backend is known now
+                String why = dev.lfm.compute.Backends.provider(dsgd.backend()).unavailableReason();
+                if (why != null) {
+                    throw new LfmException(dsgd.backend() + " backend not available: " + why);
+                }
+            }
+        } else if (c.regularization != dev.lfm.objective.Regularization.WEIGHTED) {
+            throw new LfmException("--engine spark-als: MLlib's ALS regularizes by ALS-WR, lfm's --regularization weighted; "
+                    + "use --engine local for --regularization uniform");
         }
         requireVectorApi();
         try (Sessions.Handle h = Sessions.open(so.master, so.partitions == null ? 0 : so.partitions,
@@ -79,10 +90,21 @@ final class SparkTrain {
         }
     }
 
-    /** {@code e} as the one line {@link #NO_VECTOR_API} when an executor failed for want of the Vector API; else {@code e}. */
+    /**
+     * {@code e} as one line when an executor failed for want of the Vector API ({@link #NO_VECTOR_API})
+     * or of the task backend asked for (its reason); else {@code e}.
+     */
     static RuntimeException vectorApiMissing(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
+            if (t instanceof dev.lfm.compute.BackendUnavailableException) {
+                return new LfmException(m); // a task's backend could not open on its executor
+            }
+            String unavailable = "BackendUnavailableException: ";
+            if (m != null && m.contains(unavailable)) {
+                String rest = m.substring(m.indexOf(unavailable) + unavailable.length());
+                return new LfmException(rest.lines().findFirst().orElse(rest));
+            }
             if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException
                     || (m != null && m.contains("NoClassDefFoundError"))) && m != null && m.contains("jdk/incubator/vector")) {
                 return new LfmException(NO_VECTOR_API);
@@ -99,19 +121,20 @@ final class SparkTrain {
         }
         int p = so.partitions != null ? so.partitions : spark.sparkContext().defaultParallelism();
         String[] description = new String[1];
-        Dataset<Row> rows = ratings(spark, c, p, description);
-        SparkData data = SparkData.prepare(spark, rows, p, description[0]);
+        SparkData.Locator[] locator = new SparkData.Locator[1];
+        Dataset<Row> rows = ratings(spark, c, p, description, locator);
+        SparkData data = SparkData.prepare(spark, rows, p, description[0], locator[0]);
         try {
             String summary = String.format(Locale.ROOT, "%s: %d users x %d items; %d train / %d validation / %d test "
-                            + "ratings", description[0], data.numUsers(), data.numItems(), data.numTrain(),
-                    data.numValidation(), data.numTest());
+                            + "ratings", description[0], data.summary().users(), data.summary().items(), data.summary().train(),
+                    data.summary().validation(), data.summary().test());
             out.println("data: " + summary);
             out.printf(Locale.ROOT, "engine: %s on %s (Spark %s), %d x %d blocks, prepared in %.1f s%n",
-                    als ? "MLlib ALS" : "DSGD", h.master(), spark.version(), p, p, data.seconds());
+                    als ? "MLlib ALS" : "DSGD", h.master(), spark.version(), p, p, data.summary().seconds());
             if (als) {
                 return als(data, c, h.master(), p, summary);
             }
-            return dsgd(data, c, new DsgdOptions(p, dsgd.checkpointEvery()), summary);
+            return dsgd(data, c, new DsgdOptions(p, dsgd.checkpointEvery(), dsgd.backend()), summary);
         } finally {
             data.release();
         }
@@ -126,10 +149,17 @@ final class SparkTrain {
         if (cmd.initModel != null) {
             throw new LfmException("--init-model runs on --engine local only");
         }
-        String b = cmd.backend.name().toLowerCase(Locale.ROOT);
-        if (!b.equals("auto") && !b.equals("cpu")) {
-            throw new LfmException(name + ": each task runs lfm's CPU backend (one thread); --backend " + cmd.backend.name()
-                    + " applies to --engine local");
+        String b = taskBackend();
+        if (als && !b.equals("cpu")) {
+            throw new LfmException(name + ": MLlib trains on its own; --backend " + cmd.backend.name()
+                    + " applies to --engine spark (DSGD) and --engine local");
+        }
+        if (!List.of("cpu", "opencl", "cuda").contains(b)) {
+            throw new LfmException(name + ": each task runs --backend cpu (one thread, the default), opencl or cuda "
+                    + "(got '" + cmd.backend.name() + "')");
+        }
+        if (cmd.device.device != -1) {
+            throw new LfmException("--device applies to --engine local (a Spark task takes its executor's first GPU)");
         }
         if (cmd.device.half()) {
             throw new LfmException("--factor-storage half applies to --engine local");
@@ -140,11 +170,17 @@ final class SparkTrain {
         }
         if (cmd.data.file.duplicates != DuplicatePolicy.ERROR && !driverReads()) {
             throw new LfmException("--duplicates applies to lfm's reader: add --exact-split to read on the driver, "
-                    + "or remove the duplicate pairs first (Spark's reader does not detect them)");
+                    + "or remove the duplicate pairs first (Spark's reader refuses them, as --duplicates error)");
         }
         if (cmd.data.file.data != null && cmd.data.file.data.toString().equals("-") && !driverReads()) {
             throw new LfmException(name + " reads files, not standard input (or add --exact-split)");
         }
+    }
+
+    /** The backend DSGD's tasks run: --backend as given, cpu for auto (the executors' hardware is not the driver's). */
+    private String taskBackend() {
+        String b = cmd.backend.name().toLowerCase(Locale.ROOT);
+        return b.equals("auto") ? "cpu" : b;
     }
 
     /** Whether the ratings are read (or generated) on the driver: the synthetic problem, or --exact-split. */
@@ -182,7 +218,8 @@ final class SparkTrain {
     }
 
     /** The ratings with their part column: read and split by Spark, or the driver's split handed to it. */
-    private Dataset<Row> ratings(SparkSession spark, TrainingConfig c, int p, String[] description) {
+    private Dataset<Row> ratings(SparkSession spark, TrainingConfig c, int p, String[] description,
+                                 SparkData.Locator[] locator) {
         DataOptions d = cmd.data;
         if (driverReads()) {
             dev.lfm.cli.Dataset ds = d.load(err);
@@ -202,10 +239,13 @@ final class SparkTrain {
         }
         if (d.trainFile != null) {
             description[0] = d.trainFile + " + " + d.testFile + " (read by Spark)";
+            locator[0] = SparkRatings.locator(SparkRatings.locator(spark, d.trainFile.toString(), format, delimiter),
+                    SparkRatings.locator(spark, d.testFile.toString(), format, delimiter));
             return SparkRatings.trainTest(SparkRatings.read(spark, d.trainFile.toString(), format, delimiter),
                     SparkRatings.read(spark, d.testFile.toString(), format, delimiter), d.validationFraction, c.seed);
         }
         description[0] = d.file.data + " (read and hash-split by Spark)";
+        locator[0] = SparkRatings.locator(spark, d.file.data.toString(), format, delimiter);
         return SparkRatings.split(SparkRatings.read(spark, d.file.data.toString(), format, delimiter), d.testFraction,
                 d.validationFraction, c.seed);
     }
@@ -249,6 +289,12 @@ final class SparkTrain {
                 used.patience > 0 ? " (best epoch " + r.bestEpoch() + ")" : "",
                 best.testRmse(), best.testMae(), best.validationRmse(), best.trainRmse(), r.trainSeconds(),
                 r.updatesPerSecond(), sr.driverHeapBytes() >> 20);
+        StringBuilder heap = new StringBuilder("driver heap at each epoch's end, MB live after GC / of it Spark's on-heap "
+                + "storage:");
+        for (long[] h : sr.heapPerEpoch()) {
+            heap.append(' ').append(h[0] >> 20).append('/').append(h[1] >> 20);
+        }
+        out.println(heap);
         FactorModel model = r.model();
         model.provenance.put("data", summary);
         if (cmd.save != null) {
@@ -256,7 +302,7 @@ final class SparkTrain {
             out.println("saved model to " + cmd.save);
         }
         Map<String, Object> m = new LinkedHashMap<>(sr.reportFields());
-        m.putAll(report(used, summary, data, r));
+        m.putAll(report(used, summary, data.summary(), r));
         if (cmd.output.write(m)) {
             out.println("wrote report to " + cmd.output.report);
         }
@@ -270,10 +316,11 @@ final class SparkTrain {
         out.printf(Locale.ROOT, "done after %d iterations: test RMSE %.5f, MAE %.5f (validation %.5f, train %.5f); "
                         + "objective %.6g; %.2f s training%n", r.iterations(), r.testRmse(), r.testMae(),
                 r.validationRmse(), r.trainRmse(), r.objective(), r.seconds());
+        SparkData.Summary d = data.summary();
         Map<String, Object> m = OrderedMap.of("engine", "spark-als", "master", master, "partitions", p,
-                "prepare_seconds", data.seconds(), "algorithm", "mllib-als", "biases", false, "rank", r.rank(),
-                "epochs", r.iterations(), "data", summary, "num_users", data.numUsers(), "num_items", data.numItems(),
-                "num_train", data.numTrain(), "num_validation", data.numValidation(), "num_test", data.numTest(),
+                "prepare_seconds", d.seconds(), "algorithm", "mllib-als", "biases", false, "rank", r.rank(),
+                "epochs", r.iterations(), "data", summary, "num_users", d.users(), "num_items", d.items(),
+                "num_train", d.train(), "num_validation", d.validation(), "num_test", d.test(),
                 "reg", r.regParam(), "seed", c.seed, "objective", r.objective(), "train_rmse", r.trainRmse(),
                 "validation_rmse", r.validationRmse(), "test_rmse", r.testRmse(), "test_mae", r.testMae(),
                 "seconds", r.seconds());
@@ -284,8 +331,8 @@ final class SparkTrain {
     }
 
     /** The keys of {@code lfm train}'s report ({@link TrainCommand#report}) for a run whose ratings Spark holds. */
-    static Map<String, Object> report(TrainingConfig c, String data, SparkData d, TrainingResult r) {
-        return TrainCommand.report(c, data, d.numUsers(), d.numItems(), d.numTrain(), d.numValidation(), d.numTest(), r);
+    static Map<String, Object> report(TrainingConfig c, String data, SparkData.Summary d, TrainingResult r) {
+        return TrainCommand.report(c, data, d.users(), d.items(), d.train(), d.validation(), d.test(), r);
     }
 
     private static String fmt(double x) {

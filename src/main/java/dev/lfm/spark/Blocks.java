@@ -85,15 +85,21 @@ final class Blocks {
         }
     }
 
-    /** All ratings of one user block: cells[part][item block]. */
+    /**
+     * All ratings of one user block: cells[part][item block]; and the (user, item) pairs given more
+     * than once within one part: null when none, else {repeats, then the first repeated pair's dense
+     * global user, item and its part}.
+     */
     static final class RatingBlock implements Serializable {
         private static final long serialVersionUID = 1L;
         final int block;
         final Cell[][] cells;
+        final long[] repeat;
 
-        RatingBlock(int block, Cell[][] cells) {
+        RatingBlock(int block, Cell[][] cells, long[] repeat) {
             this.block = block;
             this.cells = cells;
+            this.repeat = repeat;
         }
     }
 
@@ -149,6 +155,17 @@ final class Blocks {
         order = stableBy(order, li, maxLocalItems);
         order = stableBy(order, lu, localUsers);
         order = stableBy(order, cellOf, 3 * p);
+        // a cell sorted by (user, item): a repeated pair is two neighbours
+        long repeats = 0;
+        int first = -1;
+        for (int x = 1; x < n; x++) {
+            int a = order[x - 1];
+            int b = order[x];
+            if (cellOf[a] == cellOf[b] && lu[a] == lu[b] && li[a] == li[b]) {
+                repeats++;
+                first = first < 0 ? b : first;
+            }
+        }
         int[] start = new int[3 * p + 1];
         for (int j = 0; j < n; j++) {
             start[cellOf[j] + 1]++;
@@ -174,7 +191,7 @@ final class Blocks {
             }
             cells[c / p][c % p] = new Cell(cu, ci, cv);
         }
-        return new RatingBlock(block, cells);
+        return new RatingBlock(block, cells, first < 0 ? null : new long[] {repeats, all.u[first], all.i[first], all.part[first]});
     }
 
     private static int[] identity(int n) {

@@ -2,9 +2,9 @@ package dev.lfm.spark;
 
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
+import dev.lfm.compute.Backends;
 import dev.lfm.compute.ErrorSums;
 import dev.lfm.compute.RatingSet;
-import dev.lfm.compute.cpu.CpuBackend;
 import dev.lfm.data.Ratings;
 import dev.lfm.model.FactorModel;
 import dev.lfm.objective.LossTerms;
@@ -16,13 +16,10 @@ import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingListener;
 import dev.lfm.train.TrainingResult;
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -35,7 +32,7 @@ import scala.Tuple2;
  * RDDs of p blocks each: user blocks stay aligned with their rating partition, item blocks move.
  * An epoch is p sub-epochs; sub-epoch d takes the stratum {@link Strata#schedule}[d] (p blocks
  * sharing no user and no item), re-keys each item block to its user block (one shuffle of Q),
- * and runs one task per block: a {@link CpuBackend} with one thread, the block's training ratings
+ * and runs one task per block: a backend (the CPU's with one thread by default), the block's training ratings
  * (local indices) uploaded, the block's P, Q and bias slices set, one
  * {@link Backend#sgdEpoch} (the single-machine update rule and order, on the block), downloaded.
  * Biases travel with their factor blocks; μ and the hyper-parameters travel in each task's closure.
@@ -47,13 +44,19 @@ import scala.Tuple2;
  * {@link DsgdOptions#checkpointEvery} epochs.
  *
  * <p>Scope: plain per-rating SGD ({@code --batch-size 1}, {@code --optimizer sgd}) with the
- * weighted regularization (the default). The uniform form needs each row's global count inside a
- * block's SGD, which {@link Backend#upload} cannot be given (it counts the block), so it is refused.
+ * weighted regularization (the default). The uniform form's L splits into per-rating terms with
+ * weights w_u = 1/n_u of the global counts, so DSGD could minimize it exactly if each block's SGD
+ * used them; but {@link Backend#upload} takes the counts from the set it is given (the block's
+ * n_ub), which would weigh λ by 1/n_ub in each of a user's blocks: a different objective. So it
+ * is refused, naming {@code --engine local}.
+ *
+ * <p>Each task trains on the backend {@link DsgdOptions#backend} names, opened through
+ * {@link dev.lfm.compute.Backends} by {@link TaskBackends} (device backends once per concurrent task
+ * of an executor JVM, with the cells uploaded once per run).
  * The initial factors are drawn on the driver by {@link FactorModel#initialize} exactly as the
  * single-machine trainer draws them (O((users + items)·k) on the driver, as is the final model).
  */
 public final class DsgdTrainer {
-    private static final StorageLevel LEVEL = StorageLevel.MEMORY_AND_DISK();
     private final TrainingConfig config;
     private final DsgdOptions options;
     private final TrainingListener listener;
@@ -71,14 +74,15 @@ public final class DsgdTrainer {
                     + "(got " + this.config.describeAlgorithm() + "); for ALS on Spark use --engine spark-als");
         }
         if (this.config.regularization != Regularization.WEIGHTED) {
-            throw new LfmException("--engine spark supports --regularization weighted only: DSGD blocks see block-local "
-                    + "counts, which the uniform form's per-rating weights 1/n_u cannot use");
+            throw new LfmException("--engine spark supports --regularization weighted only (a block's SGD weighs λ by "
+                    + "the block's own counts, not the global 1/n_u the uniform form needs): use --engine local for "
+                    + "--regularization uniform");
         }
     }
 
     /** The per-task constants (serializable; shipped in closures). */
     record Params(int k, float lambda, float lambdaBias, boolean biases, float mu, float min, float max, int p,
-                  long seed) implements Serializable {
+                  long seed, String backend, long run) implements Serializable {
         Objective objective() {
             return new Objective(lambda, biases ? lambdaBias : 0, Regularization.WEIGHTED, biases);
         }
@@ -99,14 +103,32 @@ public final class DsgdTrainer {
             throw new LfmException("early stopping (--patience) needs a validation split: set --validation-fraction");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.spark.sparkContext());
-        boolean reliable = jsc.getCheckpointDir().isPresent();
+        String backend = options.backend();
+        if (jsc.isLocal() && !backend.equals("cpu")) {
+            String why = Backends.provider(backend).unavailableReason(); // the executors are this JVM: say it now
+            if (why != null) {
+                throw new LfmException(backend + " backend not available: " + why);
+            }
+        }
         Params prm = new Params(config.rank, (float) config.lambda, (float) config.lambdaBias, config.biases, data.mu,
-                data.minRating, data.maxRating, p, config.seed);
+                data.minRating, data.maxRating, p, config.seed, backend, ThreadLocalRandom.current().nextLong());
+        try {
+            return train(data, config, jsc, prm);
+        } finally {
+            TaskBackends.close(prm.run());
+        }
+    }
+
+    private SparkTrainingResult train(SparkData data, TrainingConfig config, JavaSparkContext jsc, Params prm) {
+        int p = data.p;
+        boolean reliable = jsc.getCheckpointDir().isPresent();
+        StorageLevel level = Sessions.storageLevel(data.spark);
+        boolean gcEachEpoch = jsc.getConf().getBoolean(Sessions.GC_EACH_EPOCH, false);
 
         FactorModel init = new FactorModel(data.numUsers, data.numItems, config.rank, config.biases);
         init.initialize(config.seed, config.effectiveInitScale(), data.userCounts, data.itemCounts);
-        JavaRDD<Blocks.Factors> users = jsc.parallelize(slices(init.p, init.userBias, data.numUsers, p), p).persist(LEVEL);
-        JavaRDD<Blocks.Factors> items = jsc.parallelize(slices(init.q, init.itemBias, data.numItems, p), p).persist(LEVEL);
+        JavaRDD<Blocks.Factors> users = jsc.parallelize(slices(init.p, init.userBias, data.numUsers, p), p).persist(level);
+        JavaRDD<Blocks.Factors> items = jsc.parallelize(slices(init.q, init.itemBias, data.numItems, p), p).persist(level);
         // cut the lineage to the driver's collection at once: else every later task would carry the
         // initial factors in its serialized RDD chain until the first checkpoint
         for (JavaRDD<Blocks.Factors> r : List.of(users, items)) {
@@ -125,12 +147,10 @@ public final class DsgdTrainer {
         JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> out = null;
         JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> best = null;
         JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> checkpointed = null;
-        double bestVal = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int sinceBest = 0;
-        boolean stoppedEarly = false;
+        EarlyStop early = new EarlyStop(config.patience, config.epochs);
         double elapsed = 0;
         long heapPeak = 0;
+        List<long[]> heap = new ArrayList<>();
         for (int epoch = 1; epoch <= config.epochs; epoch++) {
             float lr = (float) (config.lr * Math.pow(config.lrDecay, epoch - 1));
             float lrBias = (float) (config.effectiveLrBias() * Math.pow(config.lrDecay, epoch - 1));
@@ -144,7 +164,7 @@ public final class DsgdTrainer {
                 out = withUsers(data, users).zipPartitions(routed, (a, b) -> {
                     Tuple2<Blocks.RatingBlock, Blocks.Factors> x = a.next();
                     return one(sgd(x._1, x._2, b.next(), prm, lr, lrBias));
-                }).persist(LEVEL);
+                }).persist(level);
                 created.add(out);
                 users = out.map(Tuple2::_1);
                 items = out.map(Tuple2::_2);
@@ -171,25 +191,22 @@ public final class DsgdTrainer {
             EpochRecord rec = new EpochRecord(epoch, objective, trainRmse, valRmse, testRmse, testMae, seconds, elapsed, lr);
             history.add(rec);
             listener.onEpoch(rec);
-            heapPeak = Math.max(heapPeak, heapAfterGc());
+            if (gcEachEpoch) {
+                System.gc();
+            }
+            heap.add(new long[] {DriverHeap.afterGc(), DriverHeap.storage()});
+            heapPeak = Math.max(heapPeak, heap.get(heap.size() - 1)[0]);
             if (!Double.isFinite(objective) || !Double.isFinite(trainRmse)) {
                 throw new DivergenceException(String.format(
                         "training diverged at epoch %d (objective = %s): lower the learning rate (--lr %.3g now) or use "
                                 + "--lr-decay", epoch, objective, config.lr));
             }
             JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> oldBest = best;
-            boolean stop = false;
-            if (config.patience > 0) {
-                if (valRmse < bestVal) {
-                    bestVal = valRmse;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    best = out;
-                } else if (++sinceBest >= config.patience) {
-                    stoppedEarly = epoch < config.epochs;
-                    stop = true;
-                }
+            EarlyStop.Verdict verdict = early.observe(epoch, valRmse);
+            if (verdict == EarlyStop.Verdict.BEST) {
+                best = out;
             }
+            boolean stop = verdict == EarlyStop.Verdict.STOP;
             JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> oldCheckpoint = checkpointed;
             if (cut) {
                 checkpointed = out;
@@ -210,12 +227,10 @@ public final class DsgdTrainer {
                 break;
             }
         }
-        JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> fin = config.patience > 0 && best != null ? best : out;
-        if (!(config.patience > 0 && best != null)) {
-            bestEpoch = history.size();
-        }
+        JavaRDD<Tuple2<Blocks.Factors, Blocks.Factors>> fin = best != null ? best : out;
+        int bestEpoch = best != null ? early.bestEpoch() : history.size();
         FactorModel model = assemble(fin.collect(), data, config);
-        heapPeak = Math.max(heapPeak, heapAfterGc());
+        heapPeak = Math.max(heapPeak, DriverHeap.afterGc());
         for (JavaRDD<?> r : previous) {
             r.unpersist(false);
         }
@@ -227,10 +242,11 @@ public final class DsgdTrainer {
         String master = jsc.master();
         provenance(model, master, p);
         long updates = data.numTrain * history.size();
-        TrainingResult result = new TrainingResult(model, history, bestEpoch, stoppedEarly, updates, elapsed, "cpu",
-                "Spark " + jsc.version() + " " + master + ", DSGD " + p + "x" + p + " blocks, 1 CPU thread per task",
+        TrainingResult result = new TrainingResult(model, history, bestEpoch, early.stoppedEarly(), updates, elapsed, prm.backend(),
+                "Spark " + jsc.version() + " " + master + ", DSGD " + p + "x" + p + " blocks, "
+                        + (prm.backend().equals("cpu") ? "1 CPU thread per task" : "one " + prm.backend() + " backend per task"),
                 config.copy());
-        return new SparkTrainingResult(result, master, p, data.seconds, schedules, heapPeak);
+        return new SparkTrainingResult(result, master, p, data.seconds, schedules, heapPeak, heap);
     }
 
     private static JavaRDD<Tuple2<Blocks.RatingBlock, Blocks.Factors>> withUsers(SparkData data,
@@ -282,8 +298,9 @@ public final class DsgdTrainer {
             return new Tuple2<>(pu, qi);
         }
         FactorModel m = model(pu, qi, prm);
-        try (CpuBackend backend = new CpuBackend(1)) {
-            RatingSet set = backend.upload(ratings(cell, pu, qi, prm));
+        try (TaskBackends.Lease lease = TaskBackends.lease(prm.backend(), prm.run())) {
+            Backend backend = lease.backend();
+            RatingSet set = lease.upload(cellKey(HashSplit.TRAIN, rb.block, qi.block, prm.p()), () -> ratings(cell, pu, qi, prm));
             backend.setModel(m);
             backend.sgdEpoch(set, prm.objective(), lr, lrBias, Strata.planSeed(prm.seed(), prm.p(), pu.block, qi.block));
             backend.getModel(m);
@@ -296,11 +313,13 @@ public final class DsgdTrainer {
                                   boolean train) {
         double[] s = new double[SUMS];
         int j = qi.block;
-        try (CpuBackend backend = new CpuBackend(1)) {
+        int p = prm.p();
+        try (TaskBackends.Lease lease = TaskBackends.lease(prm.backend(), prm.run())) {
+            Backend backend = lease.backend();
             backend.setModel(model(pu, qi, prm));
             Blocks.Cell tr = rb.cells[HashSplit.TRAIN][j];
             if (tr.size() > 0) {
-                RatingSet set = backend.upload(ratings(tr, pu, qi, prm));
+                RatingSet set = lease.upload(cellKey(HashSplit.TRAIN, rb.block, j, p), () -> ratings(tr, pu, qi, prm));
                 LossTerms l = backend.loss(set, prm.objective());
                 s[0] = l.sse();
                 s[1] = l.factorPenalty();
@@ -313,11 +332,17 @@ public final class DsgdTrainer {
             for (int part = 1; part <= 2; part++) {
                 Blocks.Cell c = rb.cells[part][j];
                 if (c.size() > 0) {
-                    put(s, 4 + 3 * part, backend.evaluate(backend.upload(ratings(c, pu, qi, prm))));
+                    put(s, 4 + 3 * part, backend.evaluate(lease.upload(cellKey(part, rb.block, j, p),
+                            () -> ratings(c, pu, qi, prm))));
                 }
             }
         }
         return s;
+    }
+
+    /** The key of cell (part, user block, item block) among a run's rating sets. */
+    private static long cellKey(int part, int block, int itemBlock, int p) {
+        return ((long) part * p + itemBlock) * p + block;
     }
 
     private static void put(double[] s, int at, ErrorSums e) {
@@ -399,19 +424,7 @@ public final class DsgdTrainer {
         pr.put("batch_size", "1");
         pr.put("lr_decay", Double.toString(config.lrDecay));
         pr.put("seed", Long.toString(config.seed));
-        pr.put("backend", "cpu");
+        pr.put("backend", options.backend());
         pr.put("created", java.time.Instant.now().toString());
-    }
-
-    /** Live heap after the most recent collection (summed over heap pools), without forcing one. */
-    static long heapAfterGc() {
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            if (u != null) {
-                used += u.getUsed();
-            }
-        }
-        return used;
     }
 }

@@ -20,7 +20,6 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -80,13 +79,19 @@ public final class MllibAls {
     }
 
     private static Result fit(SparkData data, TrainingConfig config) {
-        Dataset<Row> rows = data.indexed.persist(StorageLevel.MEMORY_AND_DISK());
+        org.apache.spark.SparkContext sc = data.spark.sparkContext();
+        Dataset<Row> rows = data.indexed.persist(Sessions.storageLevel(data.spark));
         try {
             Dataset<Row> train = rows.where(col("part").equalTo(HashSplit.TRAIN));
             train.count();
             ALS als = new ALS().setRank(config.rank).setMaxIter(config.epochs).setRegParam(config.lambda)
                     .setUserCol("u").setItemCol("i").setRatingCol("rating").setSeed(config.seed)
                     .setNumUserBlocks(data.p).setNumItemBlocks(data.p).setColdStartStrategy("nan");
+            String level = sc.getConf().get(Sessions.STORAGE_LEVEL, null);
+            if (level != null) {
+                als.setIntermediateStorageLevel(level.trim().toUpperCase(java.util.Locale.ROOT))
+                        .setFinalStorageLevel(level.trim().toUpperCase(java.util.Locale.ROOT));
+            }
             long t0 = System.nanoTime();
             ALSModel model = als.fit(train);
             model.userFactors().count();
@@ -106,7 +111,7 @@ public final class MllibAls {
                 s[part][2] = r.getLong(3);
             }
             DsgdTrainer.Params prm = new DsgdTrainer.Params(config.rank, (float) config.lambda, 0f, false, 0f,
-                    data.minRating, data.maxRating, data.p, config.seed);
+                    data.minRating, data.maxRating, data.p, config.seed, "cpu", 0L);
             JavaRDD<Blocks.Factors> users = blocks(model.userFactors(), data.numUsers, data.p, config.rank);
             JavaRDD<Blocks.Factors> items = blocks(model.itemFactors(), data.numItems, data.p, config.rank);
             double[] l = DsgdTrainer.evaluate(data, users, items, prm, false);

@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Spark sessions: embedded ones for one machine ({@code local[N]}: tests and {@code --master
@@ -39,6 +40,27 @@ public final class Sessions {
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;
+    }
+
+    /** The Spark conf key of the storage level DSGD caches its ratings and factor blocks at. */
+    public static final String STORAGE_LEVEL = "spark.lfm.storageLevel";
+    /** The Spark conf key that makes DSGD force a GC at each epoch's end, for a clean heap sample. */
+    public static final String GC_EACH_EPOCH = "spark.lfm.gcEachEpoch";
+
+    /**
+     * The storage level of {@link #STORAGE_LEVEL} ({@code MEMORY_AND_DISK} by default; e.g.
+     * {@code DISK_ONLY} keeps the cached ratings off the heap, {@code OFF_HEAP} with
+     * {@code spark.memory.offHeap.enabled}), given as {@code --conf} to spark-submit or as a
+     * {@code -D} system property to an embedded session.
+     */
+    public static StorageLevel storageLevel(SparkSession spark) {
+        String name = spark.sparkContext().getConf().get(STORAGE_LEVEL, "MEMORY_AND_DISK").trim().toUpperCase(Locale.ROOT);
+        try {
+            return StorageLevel.fromString(name);
+        } catch (IllegalArgumentException e) {
+            throw new dev.lfm.LfmException(STORAGE_LEVEL + "=" + name + " is not a Spark storage level (e.g. MEMORY_AND_DISK, "
+                    + "MEMORY_AND_DISK_SER, DISK_ONLY, OFF_HEAP)");
+        }
     }
 
     /** The cores of a local master URL ({@code local} 1, {@code local[N]} N, {@code local[*]} this machine's); 0 otherwise. */

@@ -78,33 +78,22 @@ public final class SparkData {
         this.seconds = seconds;
     }
 
-    public int partitions() {
-        return p;
+    /**
+     * What was prepared.
+     *
+     * @param partitions p (p × p blocks)
+     * @param users users with a dense index (every user of any part)
+     * @param items items likewise
+     * @param train training ratings (part 0)
+     * @param validation validation ratings (part 1)
+     * @param test test ratings (part 2)
+     * @param seconds spent preparing (reading, checking, indexing, blocking)
+     */
+    public record Summary(int partitions, int users, int items, long train, long validation, long test, double seconds) {
     }
 
-    public int numUsers() {
-        return numUsers;
-    }
-
-    public int numItems() {
-        return numItems;
-    }
-
-    public long numTrain() {
-        return numTrain;
-    }
-
-    public long numValidation() {
-        return numValidation;
-    }
-
-    public long numTest() {
-        return numTest;
-    }
-
-    /** Seconds spent preparing (reading, checking, indexing, blocking). */
-    public double seconds() {
-        return seconds;
+    public Summary summary() {
+        return new Summary(p, numUsers, numItems, numTrain, numValidation, numTest, seconds);
     }
 
     /** Releases the cached blocks. */
@@ -119,13 +108,36 @@ public final class SparkData {
      * line naming the first such input.
      */
     public static SparkData prepare(SparkSession spark, Dataset<Row> ratings, int p, String source) {
+        return prepare(spark, ratings, p, source, null);
+    }
+
+    /**
+     * Where a repeated (user, item) pair of {@code part} was given in the source, for its error
+     * line: e.g. {@code ratings.csv:40} and {@code first given on line 12}; null when it cannot tell.
+     */
+    @FunctionalInterface
+    public interface Locator {
+        Location locate(long user, long item, int part);
+    }
+
+    /** {@code at} leads the error line (FILE:LINE or FILE: rows ...), {@code first} (may be null) goes in its parentheses. */
+    public record Location(String at, String first) {
+    }
+
+    /**
+     * The same, failing on a (user, item) pair given twice in one part (as lfm's reader does by
+     * default), with the line {@code locator} (may be null) finds. Repeats are found where the
+     * blocks are built (each cell is sorted by user and item), so nothing extra is read or shuffled.
+     */
+    public static SparkData prepare(SparkSession spark, Dataset<Row> ratings, int p, String source, Locator locator) {
         if (p < 1) {
             throw new LfmException("--partitions must be >= 1 (got " + p + ")");
         }
         long t0 = System.nanoTime();
+        StorageLevel level = Sessions.storageLevel(spark);
         Column bad = col("user").isNull().or(col("item").isNull()).or(col("rating").isNull())
                 .or(isnan(col("rating"))).or(col("user").lt(0)).or(col("item").lt(0));
-        Dataset<Row> parsed = ratings.withColumn("bad", bad).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> parsed = ratings.withColumn("bad", bad).persist(level);
         try {
             Row agg = parsed.agg(count(lit(1)), sum(when(col("bad"), 1).otherwise(0)),
                     min(when(functions.not(col("bad")), col("rating"))), max(when(functions.not(col("bad")), col("rating"))),
@@ -150,8 +162,8 @@ public final class SparkData {
             float hi = agg.getFloat(3);
             float mu = (float) (agg.getDouble(7) / parts[0]);
 
-            JavaPairRDD<Long, Long> users = sortedIndex(parsed, "user", p);
-            JavaPairRDD<Long, Long> items = sortedIndex(parsed, "item", p);
+            JavaPairRDD<Long, Long> users = sortedIndex(parsed, "user", p, level);
+            JavaPairRDD<Long, Long> items = sortedIndex(parsed, "item", p, level);
             IdMap userIds = IdMap.of(toArray(users.keys().collect()));
             IdMap itemIds = IdMap.of(toArray(items.keys().collect()));
             int numUsers = userIds.size();
@@ -171,15 +183,24 @@ public final class SparkData {
                         }
                         return List.of(Blocks.build(b, all, p, Blocks.rows(numUsers, p, b), numItems)).iterator();
                     }, true)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .persist(level);
 
-            // training counts per row: user blocks under keys [0, p), item blocks under p + j
+            // training counts per row: user blocks under keys [0, p), item blocks under p + j; a block's
+            // repeated pairs under -1 - b
             List<Tuple2<Integer, int[]>> counts = blocks.flatMapToPair(rb -> trainCounts(rb, p, numUsers, numItems))
                     .reduceByKey(SparkData::addInto).collect();
             int[] userCounts = new int[numUsers];
             int[] itemCounts = new int[numItems];
+            int[] repeated = null;
+            long repeats = 0;
             for (Tuple2<Integer, int[]> c : counts) {
                 int key = c._1;
+                if (key < 0) {
+                    repeats += c._2[0];
+                    repeated = repeated == null || key > repeated[4] ? new int[] {c._2[0], c._2[1], c._2[2], c._2[3], key}
+                            : repeated;
+                    continue;
+                }
                 int[] target = key < p ? userCounts : itemCounts;
                 int b = key < p ? key : key - p;
                 int[] local = c._2;
@@ -189,6 +210,11 @@ public final class SparkData {
             }
             users.unpersist(false);
             items.unpersist(false);
+            if (repeated != null) {
+                blocks.unpersist(false);
+                throw repeatedPair(source, locator, repeats, userIds.externalId(repeated[1]),
+                        itemIds.externalId(repeated[2]), repeated[3]);
+            }
             return new SparkData(spark, p, blocks, indexed, userIds, itemIds, userCounts, itemCounts, mu, lo, hi, parts,
                     (System.nanoTime() - t0) / 1e9);
         } finally {
@@ -197,12 +223,12 @@ public final class SparkData {
     }
 
     /** (id, dense index) with indices in ascending id order, persisted. */
-    private static JavaPairRDD<Long, Long> sortedIndex(Dataset<Row> parsed, String column, int p) {
+    private static JavaPairRDD<Long, Long> sortedIndex(Dataset<Row> parsed, String column, int p, StorageLevel level) {
         return parsed.where(functions.not(col("bad"))).select(column).distinct().javaRDD()
                 .map(r -> r.getLong(0))
                 .sortBy(x -> x, true, p)
                 .zipWithIndex()
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .persist(level);
     }
 
     private static Dataset<Row> indexFrame(SparkSession spark, JavaPairRDD<Long, Long> index, String id, String dense) {
@@ -238,6 +264,13 @@ public final class SparkData {
         return out.iterator();
     }
 
+    private static LfmException repeatedPair(String source, Locator locator, long repeats, long user, long item, int part) {
+        Location at = locator == null ? null : locator.locate(user, item, part);
+        return new LfmException((at == null ? source : at.at()) + ": duplicate rating for user " + user + ", item " + item
+                + " (" + (at == null || at.first() == null ? "" : at.first() + "; ") + repeats + " repeated (user, item) "
+                + "rating(s) in all; remove them, or read on the driver with --exact-split and --duplicates last|mean)");
+    }
+
     private static Iterator<Tuple2<Integer, int[]>> trainCounts(Blocks.RatingBlock rb, int p, int numUsers, int numItems) {
         int[] uc = new int[Blocks.rows(numUsers, p, rb.block)];
         List<Tuple2<Integer, int[]>> out = new ArrayList<>(p + 1);
@@ -251,6 +284,11 @@ public final class SparkData {
             out.add(new Tuple2<>(p + j, ic));
         }
         out.add(new Tuple2<>(rb.block, uc));
+        if (rb.repeat != null) {
+            long[] r = rb.repeat;
+            out.add(new Tuple2<>(-1 - rb.block, new int[] {(int) Math.min(Integer.MAX_VALUE, r[0]), (int) r[1], (int) r[2],
+                    (int) r[3]}));
+        }
         return out.iterator();
     }
 

@@ -54,10 +54,16 @@ public final class SparkRatings {
      * Lines that do not parse give rows with nulls; {@link SparkData#prepare} reports them.
      */
     public static Dataset<Row> read(SparkSession spark, String path, String format, String delimiter) {
+        return read(spark, path, format, delimiter, false);
+    }
+
+    /** {@link #read}, with {@code meta}: columns file (the file's path) and, for Parquet, row (its 0-based row in the file). */
+    private static Dataset<Row> read(SparkSession spark, String path, String format, String delimiter, boolean meta) {
         String f = format == null ? "auto" : format.toLowerCase(Locale.ROOT);
         if (f.equals("auto")) {
             f = detect(path);
         }
+        Column file = col("_metadata.file_path").as("file");
         if (f.equals("parquet")) {
             Dataset<Row> d = spark.read().parquet(path);
             List<String> names = Arrays.asList(d.columns());
@@ -67,8 +73,13 @@ public final class SparkRatings {
             String u = names.contains("user") ? "user" : names.get(0);
             String i = names.contains("item") ? "item" : names.get(1);
             String r = names.contains("rating") ? "rating" : names.get(2);
-            return d.select(col(u).try_cast(DataTypes.LongType).as("user"), col(i).try_cast(DataTypes.LongType).as("item"),
-                    col(r).try_cast(DataTypes.FloatType).as("rating"));
+            List<Column> cols = new ArrayList<>(List.of(col(u).try_cast(DataTypes.LongType).as("user"),
+                    col(i).try_cast(DataTypes.LongType).as("item"), col(r).try_cast(DataTypes.FloatType).as("rating")));
+            if (meta) {
+                cols.add(file);
+                cols.add(col("_metadata.row_index").as("row"));
+            }
+            return d.select(cols.toArray(new Column[0]));
         }
         RatingFormat rf = parseFormat(f);
         String delim = rf.delimiter() != null ? rf.delimiter() : delimiter;
@@ -83,11 +94,67 @@ public final class SparkRatings {
             lines = lines.where(functions.not(trim(col("value")).rlike("^[A-Za-z_\"']")));
         }
         Column fields = functions.split(trim(col("value")), regex);
-        return lines.select(
+        List<Column> cols = new ArrayList<>(List.of(
                 trim(fields.getItem(0)).try_cast(DataTypes.LongType).as("user"),
                 trim(fields.getItem(1)).try_cast(DataTypes.LongType).as("item"),
                 trim(fields.getItem(2)).try_cast(DataTypes.FloatType).as("rating"),
-                col("value").as("line"));
+                col("value").as("line")));
+        if (meta) {
+            cols.add(file);
+        }
+        return lines.select(cols.toArray(new Column[0]));
+    }
+
+    /**
+     * Where {@link SparkData#prepare} finds the repeated pairs of {@code path} (read as {@link #read}
+     * reads it): a text file's FILE:LINE of the repeat and the line of the first; a Parquet file's row
+     * indices. Runs only when a pair repeats: it scans the source again.
+     */
+    public static SparkData.Locator locator(SparkSession spark, String path, String format, String delimiter) {
+        return (user, item, part) -> {
+            List<Row> rows = read(spark, path, format, delimiter, true)
+                    .where(col("user").equalTo(user).and(col("item").equalTo(item))).limit(2).collectAsList();
+            if (rows.size() < 2) {
+                return null;
+            }
+            boolean parquet = Arrays.asList(rows.get(0).schema().fieldNames()).contains("row");
+            String[] file = new String[2];
+            long[] at = new long[2];
+            for (int j = 0; j < 2; j++) {
+                Row r = rows.get(j);
+                file[j] = display(path, r.getString(r.fieldIndex("file")));
+                at[j] = parquet ? r.getLong(r.fieldIndex("row"))
+                        : lineNumber(spark, r.getString(r.fieldIndex("file")), r.getString(r.fieldIndex("line")),
+                        j > 0 && rows.get(0).getString(rows.get(0).fieldIndex("line")).equals(r.getString(r.fieldIndex("line")))
+                                && file[0].equals(file[1]) ? 1 : 0);
+            }
+            String where = parquet ? " row " : ":";
+            String first = file[0].equals(file[1]) ? (parquet ? "first given in row " : "first given on line ") + at[0]
+                    : "first given at " + file[0] + where + at[0];
+            return new SparkData.Location(file[1] + where + at[1], first + (parquet ? "; Parquet rows counted from 0" : ""));
+        };
+    }
+
+    /** The 1-based number of the {@code nth} (0-based) line of {@code file} equal to {@code text} (0 if none). */
+    private static long lineNumber(SparkSession spark, String file, String text, int nth) {
+        List<Long> at = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).textFile(file).zipWithIndex()
+                .filter(t -> t._1().equals(text)).map(t -> t._2() + 1).take(nth + 1);
+        return at.isEmpty() ? 0 : at.get(Math.min(nth, at.size() - 1));
+    }
+
+    /** The locator of {@link #trainTest}'s input: test rows (part 2) are in {@code test}, the others in {@code train}. */
+    public static SparkData.Locator locator(SparkData.Locator train, SparkData.Locator test) {
+        return (user, item, part) -> (part == HashSplit.TEST ? test : train).locate(user, item, part);
+    }
+
+    /** The path as the user gave it when it names this very file, else the file's own path (a file: URI as a path). */
+    private static String display(String given, String file) {
+        String local = file.startsWith("file:") ? java.net.URI.create(file).getPath() : file;
+        if (!given.contains("://") && Files.isRegularFile(Path.of(given))
+                && Path.of(given).toAbsolutePath().normalize().toString().equals(local)) {
+            return given;
+        }
+        return local;
     }
 
     private static RatingFormat parseFormat(String f) {

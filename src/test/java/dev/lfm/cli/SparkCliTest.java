@@ -141,8 +141,17 @@ class SparkCliTest {
                 .contains("--master applies to --engine spark");
         assertThat(oneLineError(lfm(a("train", "--engine", "spark", "--optimizer", "adagrad"), PROBLEM)))
                 .contains("DSGD");
-        assertThat(oneLineError(lfm(a("train", "--engine", "spark", "--backend", "cuda"), PROBLEM)))
-                .contains("--backend cuda applies to --engine local");
+        assertThat(oneLineError(lfm(a("train", "--engine", "spark-als", "--backend", "opencl"), PROBLEM)))
+                .contains("--backend opencl applies to --engine spark (DSGD) and --engine local");
+        assertThat(oneLineError(lfm(a("train", "--engine", "spark", "--regularization", "uniform"), PROBLEM)))
+                .endsWith("use --engine local for --regularization uniform");
+        assertThat(oneLineError(lfm(a("train", "--engine", "spark-als", "--regularization", "uniform"), PROBLEM)))
+                .endsWith("use --engine local for --regularization uniform");
+        String noCuda = dev.lfm.compute.Backends.provider("cuda").unavailableReason();
+        if (noCuda != null) { // DSGD's tasks would run on the GPU where there is one
+            assertThat(oneLineError(lfm(a("train", "--engine", "spark", "--master", "local[2]", "--backend", "cuda"),
+                    PROBLEM))).isEqualTo("lfm: cuda backend not available: " + noCuda);
+        }
         assertThat(oneLineError(lfm(a("train", "--engine", "spark-als", "--save", "x.lfm"), PROBLEM)))
                 .contains("no lfm model");
         assertThat(oneLineError(lfm(a("compare", "--engines", "local,bogus"), PROBLEM))).contains("--engine must be");

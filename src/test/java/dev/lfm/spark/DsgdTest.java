@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** DSGD on an embedded local[2] session (one per class) against the single-machine trainer. */
 class DsgdTest {
@@ -239,9 +241,9 @@ class DsgdTest {
         c.lr = 0.08;
         SparkData data = SparkData.prepare(spark, SparkRatings.split(fromParquet, 0.2, 0.1, 42), 2, "ratings.parquet");
         try {
-            assertThat(data.numTrain() + data.numValidation() + data.numTest()).isEqualTo(all.size());
-            assertThat(data.numTest()).isBetween((long) (all.size() * 0.17), (long) (all.size() * 0.23));
-            SparkTrainingResult r = new DsgdTrainer(c, new DsgdOptions(2, 2), null).train(data);
+            assertThat(data.summary().train() + data.summary().validation() + data.summary().test()).isEqualTo(all.size());
+            assertThat(data.summary().test()).isBetween((long) (all.size() * 0.17), (long) (all.size() * 0.23));
+            SparkTrainingResult r = new DsgdTrainer(c, new DsgdOptions(2, 2, "cpu"), null).train(data);
             TrainingResult t = r.result();
             assertThat(t.bestEpoch()).isLessThanOrEqualTo(t.epochsRun());
             assertThat(t.best().validationRmse()).isLessThan(0.3);
@@ -262,6 +264,94 @@ class DsgdTest {
                 SparkRatings.read(spark, broken.toString(), "libmf", null), 0.2, 0, 1), 2, broken.toString()))
                 .isInstanceOf(LfmException.class).hasMessageContaining("broken.txt: 1 rating(s)")
                 .hasMessageContaining("'4 five 1'");
+    }
+
+    /** A pair given twice stops prepare with one line naming the pair and where it was given. */
+    @Test
+    void repeatedPairsAreNamedWithTheirLineOrRow(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("dup.csv");
+        Files.writeString(csv, "userId,movieId,rating,timestamp\n1,10,4.0,0\n1,11,3.0,0\n2,10,5.0,0\n"
+                + "2,12,1.0,0\n3,11,2.0,0\n1,10,2.5,0\n3,12,4.0,0\n3,11,2.0,0\n");
+        String text = csv.toString();
+        assertThatThrownBy(() -> SparkData.prepare(spark, SparkRatings.split(SparkRatings.read(spark, text, "auto", null),
+                0, 0, 3), 2, text, SparkRatings.locator(spark, text, "auto", null)))
+                .isInstanceOf(LfmException.class)
+                .hasMessageStartingWith(text + ":7: duplicate rating for user 1, item 10 (first given on line 2; "
+                        + "2 repeated (user, item) rating(s) in all");
+        // identical lines: the second one's number
+        Path same = dir.resolve("same.txt");
+        Files.writeString(same, "0 1 3\n0 2 4\n0 1 3\n");
+        assertThatThrownBy(() -> SparkData.prepare(spark, SparkRatings.split(SparkRatings.read(spark, same.toString(),
+                "libmf", null), 0, 0, 3), 1, "same", SparkRatings.locator(spark, same.toString(), "libmf", null)))
+                .hasMessageStartingWith(same + ":3: duplicate rating for user 0, item 1 (first given on line 1;");
+        Path parquet = dir.resolve("dup.parquet");
+        SparkRatings.read(spark, text, "auto", null).select("user", "item", "rating").coalesce(1).write().parquet(parquet.toString());
+        String pq = parquet.toString();
+        assertThatThrownBy(() -> SparkData.prepare(spark, SparkRatings.split(SparkRatings.read(spark, pq, "auto", null),
+                0, 0, 3), 3, pq, SparkRatings.locator(spark, pq, "auto", null)))
+                .isInstanceOf(LfmException.class)
+                .hasMessageContaining("row 5: duplicate rating for user 1, item 10 (first given in row 0;");
+        // without a locator (a driver-side source): the pair and the source's name
+        assertThatThrownBy(() -> SparkData.prepare(spark, SparkRatings.split(SparkRatings.read(spark, pq, "auto", null),
+                0, 0, 3), 2, "in memory"))
+                .hasMessageStartingWith("in memory: duplicate rating for user 1, item 10 (2 repeated");
+        // the same pair in the training and the test file is no repeat (as lfm's reader reads them)
+        Path test = dir.resolve("test.txt");
+        Files.writeString(test, "0 1 3.5\n");
+        Path train = dir.resolve("train.txt");
+        Files.writeString(train, "0 1 3\n0 2 4\n1 1 2\n1 2 5\n");
+        SparkData ok = SparkData.prepare(spark, SparkRatings.trainTest(SparkRatings.read(spark, train.toString(), "libmf", null),
+                SparkRatings.read(spark, test.toString(), "libmf", null), 0, 1), 2, "train + test");
+        assertThat(ok.summary().test()).isEqualTo(1);
+        ok.release();
+    }
+
+    /**
+     * Tasks on a device backend (opened through Backends, once per concurrent task, and closed
+     * when the run ends) reach the CPU DSGD's result: OpenCL runs for real (PoCL here, in CI);
+     * CUDA skips without a GPU.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"opencl", "cuda"})
+    void deviceBackendTasksMatchTheCpuDsgd(String backend) {
+        String why = dev.lfm.compute.Backends.provider(backend).unavailableReason();
+        if (why != null) {
+            String require = "LFM_REQUIRE_" + backend.toUpperCase(java.util.Locale.ROOT);
+            assertThat(System.getenv(require)).as(require + "=1 but " + backend + " is unavailable: " + why).isNotEqualTo("1");
+            org.junit.jupiter.api.Assumptions.abort(backend + " not available: " + why);
+        }
+        TrainingConfig c = config();
+        c.epochs = 8;
+        SparkData data = SparkData.prepare(spark, SparkRatings.of(spark, planted, 2), 2, "planted");
+        try {
+            SparkTrainingResult cpu = new DsgdTrainer(c, DsgdOptions.of(2), null).train(data);
+            int before = TaskBackends.opened();
+            SparkTrainingResult dev = new DsgdTrainer(c, DsgdOptions.of(2).withBackend(backend), null).train(data);
+            int opened = TaskBackends.opened() - before;
+            List<EpochRecord> a = cpu.result().history();
+            List<EpochRecord> b = dev.result().history();
+            System.out.printf("DSGD p=2, 8 epochs: cpu test RMSE %.5f, %s %.5f; %d %s backends opened for %d tasks%n",
+                    a.get(7).testRmse(), backend, b.get(7).testRmse(), opened, backend, 8 * 2 * 2 * 2);
+            for (int e = 0; e < a.size(); e++) {
+                System.out.printf("  epoch %d: objective cpu %.1f %s %.1f, test RMSE %.4f %.4f%n", e + 1, a.get(e).objective(),
+                        backend, b.get(e).objective(), a.get(e).testRmse(), b.get(e).testRmse());
+            }
+            assertThat(dev.result().backend()).isEqualTo(backend);
+            assertThat(dev.result().model().provenance).containsEntry("backend", backend);
+            // the same rule on the same blocks; the device visits a block's ratings in its own seeded order
+            // (a permutation in lock-free streams, not the CPU's user-grouped order), so the paths differ a little
+            for (int e = 0; e < a.size(); e++) {
+                assertThat(b.get(e).testRmse()).isCloseTo(a.get(e).testRmse(), org.assertj.core.data.Offset.offset(0.02));
+                assertThat(b.get(e).objective()).isCloseTo(a.get(e).objective(), org.assertj.core.data.Percentage.withPercentage(6));
+            }
+            assertThat(b.get(7).testRmse()).isCloseTo(a.get(7).testRmse(), org.assertj.core.data.Offset.offset(0.01));
+            assertThat(b.get(7).testRmse()).isLessThan(b.get(0).testRmse());
+            // 2 task threads: at most 2 backends for the 64 train and evaluation tasks, all closed at the end
+            assertThat(opened).isBetween(1, 2);
+            assertThat(TaskBackends.close(Long.MIN_VALUE)).isZero();
+        } finally {
+            data.release();
+        }
     }
 
     @Test
@@ -285,7 +375,9 @@ class DsgdTest {
         TrainingConfig c = config();
         c.regularization = dev.lfm.objective.Regularization.UNIFORM;
         assertThatThrownBy(() -> new DsgdTrainer(c, DsgdOptions.of(2), null)).isInstanceOf(LfmException.class)
-                .hasMessageContaining("weighted");
+                .hasMessageContaining("weighted").hasMessageEndingWith("use --engine local for --regularization uniform");
+        assertThatThrownBy(() -> DsgdOptions.of(2).withBackend("auto")).isInstanceOf(LfmException.class)
+                .hasMessageContaining("cpu, opencl or cuda");
         TrainingConfig d = config();
         d.batchSize = 64;
         assertThatThrownBy(() -> new DsgdTrainer(d, DsgdOptions.of(2), null)).hasMessageContaining("--batch-size 1");

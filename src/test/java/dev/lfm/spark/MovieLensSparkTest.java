@@ -72,7 +72,7 @@ class MovieLensSparkTest {
 
         SparkData data = SparkData.prepare(spark, SparkRatings.of(spark, split, 2), 2, file.toString());
         try {
-            assertThat(data.numTrain()).isEqualTo(split.train().size());
+            assertThat(data.summary().train()).isEqualTo(split.train().size());
             long t1 = System.nanoTime();
             SparkTrainingResult dsgd = new DsgdTrainer(c, DsgdOptions.of(2), null).train(data);
             double sparkSeconds = (System.nanoTime() - t1) / 1e9;

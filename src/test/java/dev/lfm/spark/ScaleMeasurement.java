@@ -54,7 +54,7 @@ public final class ScaleMeasurement {
                 "parquet", null), 0.2, 0, 42), 2, parquet.toString());
         System.gc();
         System.out.printf(Locale.ROOT, "prepared %d train ratings in %.1f s; heap after GC %d MB, cached %d MB%n",
-                data.numTrain(), data.seconds(), heap() >> 20, cached(spark) >> 20);
+                data.summary().train(), data.summary().seconds(), heap() >> 20, cached(spark) >> 20);
         SparkTrainingResult r = new DsgdTrainer(c, DsgdOptions.of(2), e -> {
             System.gc();
             System.out.printf(Locale.ROOT, "epoch %d: %.2f s, test RMSE %.4f, heap after GC %d MB, cached by Spark %d MB, "
