@@ -71,6 +71,13 @@ public final class EvaluateCommand extends LfmCommand {
         }
         data.required("the ratings to evaluate on");
         output.checkWritable();
+        // the ranking backend opens first: an unavailable one is the only line, before any result is printed
+        try (Backend b = ranking ? backend.open(device, err()) : null) {
+            return evaluate(out, n, threshold, b);
+        }
+    }
+
+    private Integer evaluate(PrintWriter out, int n, double threshold, Backend b) {
         FactorModel m = model.load();
         Ratings excluded = exclude == null ? null : RatingsReader.read(exclude, data.readOptions());
         Ratings r = data.read(data.readOptions(), m.userIds, m.itemIds);
@@ -94,11 +101,9 @@ public final class EvaluateCommand extends LfmCommand {
         Map<String, Object> report = OrderedMap.of("model", model.file.toString(), "data", data.data.toString(),
                 "num_ratings", r.size(), "num_unknown", cold, "rmse", rmse, "mae", mae);
         if (ranking) {
-            RankingMetrics.Result res;
-            try (Backend b = backend.open(device, err())) {
-                res = "cpu".equals(b.name()) ? RankingMetrics.evaluate(m, r, excluded, n, threshold, device.threads)
-                        : RankingMetrics.evaluate(m, r, excluded, n, threshold, b);
-            }
+            RankingMetrics.Result res = "cpu".equals(b.name())
+                    ? RankingMetrics.evaluate(m, r, excluded, n, threshold, device.threads)
+                    : RankingMetrics.evaluate(m, r, excluded, n, threshold, b);
             out.printf("ranking%s (relevant: rated >= %s%s)%s%n", res, threshold,
                     exclude == null ? "; nothing excluded" : "; " + exclude.getFileName() + " excluded",
                     res.unknownUsers() > 0 ? "; " + res.unknownUsers() + " users unknown to the model skipped" : "");

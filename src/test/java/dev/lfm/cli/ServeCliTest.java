@@ -280,6 +280,20 @@ class ServeCliTest {
     }
 
     @Test
+    void anUnavailableRankingBackendIsTheOnlyOutput() throws IOException {
+        Path train = planted("train.csv", 1, 31, 0.6, 0);
+        Path model = dir.resolve("m.lfm");
+        ok(lfm("train", "--data", train.toString(), "--algorithm", "als", "-k", "3", "--epochs", "2", "-q",
+                "--backend", "cpu", "--save", model.toString()));
+        // no machine has 100 OpenCL devices: the backend fails to open, before RMSE or anything else is printed
+        CliRun r = lfm("evaluate", "--model", model.toString(), "--data", train.toString(), "--ranking",
+                "--backend", "opencl", "--device", "99", "--report", dir.resolve("r.json").toString());
+        assertThat(oneLineError(r)).startsWith("lfm: opencl "); // device 99 missing, or no OpenCL at all
+        assertThat(r.out()).isEmpty();
+        assertThat(dir.resolve("r.json")).doesNotExist();
+    }
+
+    @Test
     void backendFlagsOfTheServingCommandsAndStdinIsNamedStdin() throws IOException {
         Path train = planted("train.csv", 1, 31, 0.6, 0);
         Path model = dir.resolve("m.lfm");
