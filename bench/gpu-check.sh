@@ -239,7 +239,18 @@ run() {
     --factor-storage half --report "$work/compare-default.json"
   step compare-netflix 240 "${java[@]}" -jar "$carry/lfm.jar" compare --backends "cpu,$gpu" "${big[@]}" \
     --factor-storage half --report "$work/compare-netflix.json"
-  # 5. OpenCL on the same GPU, when its driver offers one
+  # 5. serving: top-10 for every user ranked on the CPU and on the GPU must be the same file, byte for byte
+  #    (topn.cl follows the CPU's operation order); the model and the lists stay outside logs.tgz
+  local srv srvdir
+  srvdir="$(mktemp -d "${TMPDIR:-/tmp}/lfm-gpu-serve.XXXXXX")"
+  srv="$(printf '%q ' "${java[@]}" -jar "$carry/lfm.jar")"
+  step serve 150 bash -c "set -e; cd '$srvdir'
+    $srv train ${dflt[*]:---synthetic default} -k 32 --epochs 3 --optimizer sgd --backend cpu -q --save m.lfm
+    $srv recommend --model m.lfm --all-users --top 10 --out cpu.csv --backend cpu
+    $srv recommend --model m.lfm --all-users --top 10 --out gpu.csv --backend $gpu
+    cmp cpu.csv gpu.csv && echo 'top-10 lists of every user: cpu and $gpu identical'"
+  rm -rf "$srvdir"
+  # 6. OpenCL on the same GPU, when its driver offers one
   if [ "$gpu" != opencl ] && grep -q '^  opencl:[0-9]* .*(GPU,' "$work/devices.log"; then
     step verify-opencl 120 "${java[@]}" -jar "$carry/lfm.jar" verify --backend opencl
   elif [ "$gpu" != opencl ]; then
@@ -257,7 +268,7 @@ run() {
     echo
     echo "== PyTorch peer (bench/torch_sgd.py, same recipe, size $torch_size)"
     grep '^torch ' "$work/torch-sgd.log" 2>/dev/null | sed 's/^/  /' || echo "  (no PyTorch results)"
-    for c in compare-default compare-netflix; do
+    for c in compare-default compare-netflix serve; do
       echo
       echo "== $c"
       grep -v -e 'incubator modules' -e 'signal chaining was deprecated' "$work/$c.log" 2>/dev/null | sed 's/^/  /' | tail -n 30 || true
