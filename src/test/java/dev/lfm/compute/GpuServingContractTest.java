@@ -1,9 +1,9 @@
 package dev.lfm.compute;
 
+import static dev.lfm.serve.RandomModels.randomModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lfm.compute.cpu.CpuBackend;
-import dev.lfm.data.Gaussian;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.SyntheticRatings;
 import dev.lfm.model.FactorModel;
@@ -17,7 +17,6 @@ import dev.lfm.train.Trainer;
 import dev.lfm.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,22 +51,6 @@ public abstract class GpuServingContractTest {
         if (backend != null) {
             backend.close();
         }
-    }
-
-    static FactorModel randomModel(Ratings r, int k, long seed) {
-        FactorModel m = new FactorModel(r.numUsers(), r.numItems(), k, true);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (float[] a : new float[][] {m.p, m.q, m.userBias, m.itemBias}) {
-            for (int j = 0; j < a.length; j++) {
-                a[j] = (float) (0.5 * Gaussian.next(rnd));
-            }
-        }
-        m.mu = 3.5f;
-        m.minRating = 1;
-        m.maxRating = 5;
-        m.userIds = r.userIds();
-        m.itemIds = r.itemIds();
-        return m;
     }
 
     /** Every list as (user, item, raw score bits) rows, in output order. */

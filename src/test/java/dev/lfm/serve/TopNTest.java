@@ -1,10 +1,10 @@
 package dev.lfm.serve;
 
+import static dev.lfm.serve.RandomModels.randomModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.lfm.TestData;
-import dev.lfm.data.Gaussian;
 import dev.lfm.data.Ratings;
 import dev.lfm.data.RatingsReader;
 import dev.lfm.data.SyntheticRatings;
@@ -16,29 +16,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TopNTest {
-    /** A random model over the id space of {@code r}. */
-    static FactorModel randomModel(Ratings r, int k, long seed) {
-        FactorModel m = new FactorModel(r.numUsers(), r.numItems(), k, true);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (float[] a : new float[][] {m.p, m.q, m.userBias, m.itemBias}) {
-            for (int j = 0; j < a.length; j++) {
-                a[j] = (float) (0.5 * Gaussian.next(rnd));
-            }
-        }
-        m.mu = 3.5f;
-        m.minRating = 1;
-        m.maxRating = 5;
-        m.userIds = r.userIds();
-        m.itemIds = r.itemIds();
-        return m;
-    }
-
     /** Brute force with predictRaw: every list is the best N unrated items, scores as predictRaw. */
     @ParameterizedTest
     @CsvSource({"1, 1, 1", "5, 7, 2", "10, 16, 2", "3, 33, 1", "37, 64, 2"})
