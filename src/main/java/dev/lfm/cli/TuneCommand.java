@@ -1,5 +1,7 @@
 package dev.lfm.cli;
 
+import dev.lfm.compute.RatingSet;
+
 import dev.lfm.LfmException;
 import dev.lfm.OrderedMap;
 import dev.lfm.compute.Backend;
@@ -177,7 +179,9 @@ public final class TuneCommand extends LfmCommand {
             return new ErrorSums(Double.NaN, Double.NaN, 0);
         }
         b.setModel(m);
-        return b.evaluate(b.upload(set));
+        try (RatingSet resident = b.upload(set)) {
+            return b.evaluate(resident);
+        }
     }
 
     /** The JSON report: test and validation RMSE, the chosen settings under {@code best}, every trial. */

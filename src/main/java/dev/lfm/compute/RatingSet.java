@@ -2,8 +2,12 @@ package dev.lfm.compute;
 
 import dev.lfm.data.Ratings;
 
-/** A rating set made resident on a backend by {@link Backend#upload}. */
-public interface RatingSet {
+/**
+ * A rating set made resident on a backend by {@link Backend#upload}. {@link #close()} releases
+ * what the backend holds for it (a GPU backend's device memory); the set must not be used after
+ * that (a GPU backend refuses it). Closing the backend closes every set it still holds.
+ */
+public interface RatingSet extends AutoCloseable {
     /** The host copy it was made from. */
     Ratings host();
 
@@ -16,5 +20,10 @@ public interface RatingSet {
         if (from < 0 || to > size() || from > to) {
             throw new IllegalArgumentException("batch [" + from + ", " + to + ") outside 0.." + size());
         }
+    }
+
+    /** Releases the set's backend resources; idempotent. The CPU backend's sets hold none beyond the host copy. */
+    @Override
+    default void close() {
     }
 }

@@ -1,5 +1,7 @@
 package dev.lfm.experiment;
 
+import dev.lfm.compute.RatingSet;
+
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
 import dev.lfm.data.Ratings;
@@ -78,7 +80,9 @@ public record ExperimentContext(Ratings train, Ratings validation, Ratings test,
             double testRmse = Double.NaN;
             if (run.model() != null && test != null && test.size() > 0) {
                 b.setModel(run.model());
-                testRmse = b.evaluate(b.upload(test)).rmse();
+                try (RatingSet resident = b.upload(test)) {
+                    testRmse = b.evaluate(resident).rmse();
+                }
             }
             return new Trial(run, testRmse);
         }

@@ -1,5 +1,7 @@
 package dev.lfm.serve;
 
+import dev.lfm.compute.RatingSet;
+
 import dev.lfm.LfmException;
 import dev.lfm.compute.Backend;
 import dev.lfm.compute.Side;
@@ -152,7 +154,9 @@ public final class FoldIn {
             part.minRating = out.minRating;
             part.maxRating = out.maxRating;
             backend.setModel(part);
-            backend.alsSweep(backend.upload(set), objective, Side.USERS);
+            try (RatingSet resident = backend.upload(set)) {
+                backend.alsSweep(resident, objective, Side.USERS);
+            }
             backend.getModel(part);
             for (int j = 0; j < count; j++) {
                 int row = f.target[solved[j]];

@@ -81,83 +81,96 @@ public final class Trainer {
         RatingSet valSet = hasValidation ? backend.upload(validation) : null;
         RatingSet testSet = test != null && test.size() > 0 ? backend.upload(test) : null;
         backend.setModel(model);
+        try {
+            Objective obj = config.objective();
+            double initialObjective = backend.loss(trainSet, obj).value();
+            double divergedAbove = Divergence.threshold(initialObjective, train.size());
+            List<EpochRecord> history = new ArrayList<>();
+            FactorModel best = null;
+            double bestVal = Double.POSITIVE_INFINITY;
+            int bestEpoch = 0;
+            int sinceBest = 0;
+            boolean stoppedEarly = false;
+            long updates = 0;
+            double elapsed = 0;
+            long[] step = {0};
 
-        Objective obj = config.objective();
-        double initialObjective = backend.loss(trainSet, obj).value();
-        double divergedAbove = Divergence.threshold(initialObjective, train.size());
-        List<EpochRecord> history = new ArrayList<>();
-        FactorModel best = null;
-        double bestVal = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int sinceBest = 0;
-        boolean stoppedEarly = false;
-        long updates = 0;
-        double elapsed = 0;
-        long[] step = {0};
+            for (int epoch = 1; epoch <= config.epochs; epoch++) {
+                double lr = config.lr * Math.pow(config.lrDecay, epoch - 1);
+                double lrBias = config.effectiveLrBias() * Math.pow(config.lrDecay, epoch - 1);
+                long t0 = System.nanoTime();
+                updates += runEpoch(backend, trainSet, obj, epoch, (float) lr, (float) lrBias, step);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                elapsed += seconds;
 
-        for (int epoch = 1; epoch <= config.epochs; epoch++) {
-            double lr = config.lr * Math.pow(config.lrDecay, epoch - 1);
-            double lrBias = config.effectiveLrBias() * Math.pow(config.lrDecay, epoch - 1);
-            long t0 = System.nanoTime();
-            updates += runEpoch(backend, trainSet, obj, epoch, (float) lr, (float) lrBias, step);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            elapsed += seconds;
-
-            double during = duringEpochSse(backend, epoch);
-            boolean exact = Double.isNaN(during);
-            LossTerms loss;
-            double trainRmse;
-            if (exact) {
-                loss = backend.loss(trainSet, obj);
-                trainRmse = config.evaluateTrain ? backend.evaluate(trainSet).rmse() : loss.rmse();
-            } else {
-                LossTerms pen = backend.penalty(trainSet, obj);
-                loss = new LossTerms(during, pen.factorPenalty(), pen.biasPenalty(), trainSet.size());
-                trainRmse = loss.rmse();
-            }
-            double valRmse = valSet != null ? backend.evaluate(valSet).rmse() : Double.NaN;
-            ErrorSums testErr = testSet != null ? backend.evaluate(testSet) : null;
-            EpochRecord rec = new EpochRecord(epoch, loss.value(), trainRmse, valRmse,
-                    testErr == null ? Double.NaN : testErr.rmse(), testErr == null ? Double.NaN : testErr.mae(),
-                    seconds, elapsed, lr, exact);
-            history.add(rec);
-            listener.onEpoch(rec);
-            if (Divergence.diverged(loss.value(), trainRmse, divergedAbove)) {
-                throw new DivergenceException(Divergence.message(config, epoch, loss.value(), initialObjective, train));
-            }
-            if (config.patience > 0) {
-                if (valRmse < bestVal) {
-                    bestVal = valRmse;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    if (best == null) {
-                        best = newModelLike(model);
+                double during = duringEpochSse(backend, epoch);
+                boolean exact = Double.isNaN(during);
+                LossTerms loss;
+                double trainRmse;
+                if (exact) {
+                    loss = backend.loss(trainSet, obj);
+                    trainRmse = config.evaluateTrain ? backend.evaluate(trainSet).rmse() : loss.rmse();
+                } else {
+                    LossTerms pen = backend.penalty(trainSet, obj);
+                    loss = new LossTerms(during, pen.factorPenalty(), pen.biasPenalty(), trainSet.size());
+                    trainRmse = loss.rmse();
+                }
+                double valRmse = valSet != null ? backend.evaluate(valSet).rmse() : Double.NaN;
+                ErrorSums testErr = testSet != null ? backend.evaluate(testSet) : null;
+                EpochRecord rec = new EpochRecord(epoch, loss.value(), trainRmse, valRmse,
+                        testErr == null ? Double.NaN : testErr.rmse(), testErr == null ? Double.NaN : testErr.mae(),
+                        seconds, elapsed, lr, exact);
+                history.add(rec);
+                listener.onEpoch(rec);
+                if (Divergence.diverged(loss.value(), trainRmse, divergedAbove)) {
+                    throw new DivergenceException(Divergence.message(config, epoch, loss.value(), initialObjective, train));
+                }
+                if (config.patience > 0) {
+                    if (valRmse < bestVal) {
+                        bestVal = valRmse;
+                        bestEpoch = epoch;
+                        sinceBest = 0;
+                        if (best == null) {
+                            best = newModelLike(model);
+                        }
+                        backend.getModel(best);
+                    } else if (++sinceBest >= config.patience) {
+                        stoppedEarly = epoch < config.epochs;
+                        break;
                     }
-                    backend.getModel(best);
-                } else if (++sinceBest >= config.patience) {
-                    stoppedEarly = epoch < config.epochs;
-                    break;
                 }
             }
+            FactorModel result;
+            if (config.patience > 0 && best != null) {
+                result = best;
+            } else {
+                result = newModelLike(model);
+                backend.getModel(result);
+                bestEpoch = history.size();
+            }
+            result.userIds = train.userIds();
+            result.itemIds = train.itemIds();
+            provenance(result, backend);
+            if (matched != null) {
+                result.provenance.put("init_model", describe(init));
+                result.provenance.put("init_users", Integer.toString(matched[0]));
+                result.provenance.put("init_items", Integer.toString(matched[1]));
+            }
+            return new TrainingResult(result, history, bestEpoch, stoppedEarly, updates, elapsed, backend.name(),
+                    backend.device(), config.copy());
+        } finally {
+            // the device memory of these sets goes now, not when the backend closes: a rank race, the tuner's
+            // trials and cross-validation's folds train many times on one backend
+            closeAll(trainSet, valSet, testSet);
         }
-        FactorModel result;
-        if (config.patience > 0 && best != null) {
-            result = best;
-        } else {
-            result = newModelLike(model);
-            backend.getModel(result);
-            bestEpoch = history.size();
+    }
+
+    private static void closeAll(RatingSet... sets) {
+        for (RatingSet r : sets) {
+            if (r != null) {
+                r.close();
+            }
         }
-        result.userIds = train.userIds();
-        result.itemIds = train.itemIds();
-        provenance(result, backend);
-        if (matched != null) {
-            result.provenance.put("init_model", describe(init));
-            result.provenance.put("init_users", Integer.toString(matched[0]));
-            result.provenance.put("init_items", Integer.toString(matched[1]));
-        }
-        return new TrainingResult(result, history, bestEpoch, stoppedEarly, updates, elapsed, backend.name(),
-                backend.device(), config.copy());
     }
 
     /**

@@ -171,6 +171,42 @@ public abstract class BackendContractTest {
     // ------------------------------------------------------------------ deterministic kernels
 
     /**
+     * A closed rating set is released: a GPU backend frees it at once (its resident count falls back, and it
+     * refuses the set afterwards); closing twice is harmless; training on a backend leaves none behind, and a
+     * cached evaluation of a closed set is not reused for a new one.
+     */
+    @Test
+    void closedRatingSetsAreReleasedAndTrainingLeavesNoneResident() {
+        Case c = new Case("random 40x30 k=8", 40, 30, 400, 8, true);
+        Ratings r = c.ratings(41);
+        FactorModel m = c.model(r, 42);
+        int before = backend instanceof GpuBackend g ? g.residentRatingSets() : 0;
+        backend.setModel(m);
+        RatingSet set = backend.upload(r);
+        backend.loss(set, OBJECTIVES[0]);
+        ErrorSums first = backend.evaluate(set);
+        set.close();
+        set.close();
+        RatingSet again = backend.upload(r);
+        ErrorSums second = backend.evaluate(again);
+        assertThat(second.sse()).isEqualTo(first.sse());
+        again.close();
+        dev.lfm.train.TrainingConfig config = dev.lfm.train.TrainingConfig.defaults();
+        config.rank = c.k();
+        config.lambda = 0.05;
+        config.epochs = 3;
+        config.patience = 0;
+        for (int round = 0; round < 2; round++) {
+            new dev.lfm.train.Trainer(config, null).train(backend, r, c.ratings(43 + round), c.ratings(45 + round));
+        }
+        if (backend instanceof GpuBackend g) {
+            assertThat(g.residentRatingSets()).as("rating sets left on the device").isEqualTo(before);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend.evaluate(set))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("closed");
+        }
+    }
+
+    /**
      * evaluate(train) right after loss(train) (what the trainer asks each epoch; a GPU answers it
      * from the loss's pass) equals the reference, and after a step it follows the new model.
      */

@@ -178,14 +178,27 @@ public final class GpuBackend implements Backend {
 
     @Override
     public RatingSet upload(Ratings ratings) {
-        GpuRatingSet s = new GpuRatingSet(acc, ratings);
+        GpuRatingSet s = new GpuRatingSet(acc, ratings, this::forget);
         sets.add(s);
         return s;
     }
 
+    /** A set closed by its holder: no longer this backend's (its device memory is already freed). */
+    private void forget(GpuRatingSet s) {
+        sets.remove(s);
+        if (lastErrorsSet == s) {
+            lastErrorsSet = null;
+        }
+    }
+
+    /** How many uploaded rating sets are still resident (not closed): for tests and diagnostics. */
+    public int residentRatingSets() {
+        return sets.size();
+    }
+
     private GpuRatingSet dev(RatingSet s) {
         if (!(s instanceof GpuRatingSet g) || !sets.contains(g)) {
-            throw new IllegalArgumentException("rating set was not uploaded to this backend");
+            throw new IllegalArgumentException("rating set was not uploaded to this backend, or is closed");
         }
         return g;
     }
@@ -504,7 +517,7 @@ public final class GpuBackend implements Backend {
         }
         closed = true;
         try {
-            for (GpuRatingSet s : sets) {
+            for (GpuRatingSet s : List.copyOf(sets)) {
                 s.close();
             }
             sets.clear();

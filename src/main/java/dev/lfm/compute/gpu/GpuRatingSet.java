@@ -10,6 +10,9 @@ import dev.lfm.data.Ratings;
  */
 final class GpuRatingSet implements RatingSet {
     private final Accelerator acc;
+    /** The backend's bookkeeping, told once when the set is closed. */
+    private final java.util.function.Consumer<GpuRatingSet> onClose;
+    private boolean closed;
     final Ratings ratings;
     final int size;
     final Buffer users;
@@ -34,8 +37,9 @@ final class GpuRatingSet implements RatingSet {
         }
     }
 
-    GpuRatingSet(Accelerator acc, Ratings r) {
+    GpuRatingSet(Accelerator acc, Ratings r, java.util.function.Consumer<GpuRatingSet> onClose) {
         this.acc = acc;
+        this.onClose = onClose;
         this.ratings = r;
         this.size = r.size();
         this.hostUserCounts = r.userCounts();
@@ -129,7 +133,12 @@ final class GpuRatingSet implements RatingSet {
         return new Segments(bPtr, bPos, bActive, active);
     }
 
-    void close() {
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         users.close();
         items.close();
         values.close();
@@ -143,5 +152,6 @@ final class GpuRatingSet implements RatingSet {
             segments[1].close();
             activeCounts.close();
         }
+        onClose.accept(this);
     }
 }
