@@ -48,19 +48,16 @@ public final class EvaluateCommand extends LfmCommand {
     OutputOptions output;
 
     @Mixin
-    BackendFlags backend;
-
-    @Mixin
-    DeviceOptions device;
+    ServingBackend serving;
 
     @Override
     public Integer call() {
         PrintWriter out = out();
-        if (!ranking && (top != null || relevant != null || exclude != null || backend.backend != null)) {
+        if (!ranking && (top != null || relevant != null || exclude != null || serving.flags.backend != null)) {
             throw new LfmException((top != null ? "--top" : relevant != null ? "--relevant" : exclude != null
                     ? "--exclude" : "--backend") + " applies to --ranking only");
         }
-        device.checkServing(backend);
+        serving.check();
         int n = top == null ? 10 : top;
         double threshold = relevant == null ? RankingMetrics.DEFAULT_RELEVANT : relevant;
         if (n < 1) {
@@ -72,7 +69,7 @@ public final class EvaluateCommand extends LfmCommand {
         data.required("the ratings to evaluate on");
         output.checkWritable();
         // the ranking backend opens first: an unavailable one is the only line, before any result is printed
-        try (Backend b = ranking ? backend.open(device, err()) : null) {
+        try (Backend b = ranking ? serving.open(err()) : null) {
             return evaluate(out, n, threshold, b);
         }
     }
@@ -102,7 +99,7 @@ public final class EvaluateCommand extends LfmCommand {
                 "num_ratings", r.size(), "num_unknown", cold, "rmse", rmse, "mae", mae);
         if (ranking) {
             RankingMetrics.Result res = "cpu".equals(b.name())
-                    ? RankingMetrics.evaluate(m, r, excluded, n, threshold, device.threads)
+                    ? RankingMetrics.evaluate(m, r, excluded, n, threshold, serving.threads())
                     : RankingMetrics.evaluate(m, r, excluded, n, threshold, b);
             out.printf("ranking%s (relevant: rated >= %s%s)%s%n", res, threshold,
                     exclude == null ? "; nothing excluded" : "; " + exclude.getFileName() + " excluded",

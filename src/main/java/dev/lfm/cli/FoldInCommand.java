@@ -36,16 +36,13 @@ public final class FoldInCommand extends LfmCommand {
     OutputOptions output;
 
     @Mixin
-    BackendFlags backend;
-
-    @Mixin
-    DeviceOptions device;
+    ServingBackend serving;
 
     @Override
     public Integer call() {
         PrintWriter out = out();
         data.required("the new users' ratings");
-        device.checkServing(backend);
+        serving.check();
         OutputFiles.checkWritable(save);
         output.checkWritable();
         FactorModel m = model.load();
@@ -53,9 +50,9 @@ public final class FoldInCommand extends LfmCommand {
         Ratings fresh = data.read();
         FoldIn.Result r;
         String on;
-        try (Backend b = backend.open(device, err())) {
+        try (Backend b = serving.open(err())) {
             on = b.name();
-            r = "cpu".equals(on) ? FoldIn.foldIn(m, fresh, objective, device.threads) : FoldIn.foldIn(m, fresh, objective, b);
+            r = "cpu".equals(on) ? FoldIn.foldIn(m, fresh, objective, serving.threads()) : FoldIn.foldIn(m, fresh, objective, b);
         }
         out.printf("fold-in of %s into %s: %d users folded (%d added, %d updated), %d unchanged; %d ratings used, "
                         + "%d ratings of %d unknown items ignored; %.2f s, %.0f users/s on %s%n", data.name(),

@@ -74,10 +74,7 @@ public final class RecommendCommand extends LfmCommand {
     RatingFileOptions data;
 
     @Mixin
-    BackendFlags backend;
-
-    @Mixin
-    DeviceOptions device;
+    ServingBackend serving;
 
     @Option(names = "--synthetic", paramLabel = "PRESET",
             description = "Without --data: the synthetic preset the model was trained on (default: from the model).")
@@ -108,12 +105,12 @@ public final class RecommendCommand extends LfmCommand {
         }
         ItemTitles titles = titlesFile == null ? null : ItemTitles.read(titlesFile);
         Ratings rated = ratedItems(m, err);
-        TopN topN = new TopN(m, top).threads(device.threads).exclude(rated).titles(titles);
+        TopN topN = new TopN(m, top).threads(serving.threads()).exclude(rated).titles(titles);
         if (!batch) {
             printOne(stdout, m, rated, topN, titles != null);
             return 0;
         }
-        try (Backend b = backend.open(device, err)) {
+        try (Backend b = serving.open(err)) {
             return writeAll(stdout, err, m, ids, titles, topN.backend(b), b.name());
         }
     }
@@ -156,11 +153,11 @@ public final class RecommendCommand extends LfmCommand {
         if (top < 1) {
             throw new LfmException("--top must be >= 1 (got " + top + ")");
         }
-        if (!batch && (device.device != -1 || backend.backend != null && !"cpu".equalsIgnoreCase(backend.name()))) {
-            throw new LfmException((device.device != -1 ? "--device" : "--backend") + " applies to --all-users and "
+        if (!batch && (serving.device.device != -1 || serving.flags.backend != null && !"cpu".equalsIgnoreCase(serving.flags.name()))) {
+            throw new LfmException((serving.device.device != -1 ? "--device" : "--backend") + " applies to --all-users and "
                     + "--users FILE (--user ranks one user on the CPU)");
         }
-        device.checkServing(backend);
+        serving.check();
         if (data.data != null && (preset != null || numRatings != null || trueRank != null || noise != null)) {
             throw new LfmException("--synthetic, --ratings, --true-rank and --noise describe the synthetic problem: "
                     + "they do not go with --data");
