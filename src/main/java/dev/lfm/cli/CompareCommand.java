@@ -176,9 +176,7 @@ public final class CompareCommand extends LfmCommand {
         List<EngineRow> rows = new ArrayList<>();
         List<Comparison.Row> throughput = List.of();
         List<String> skipped = new ArrayList<>();
-        out.printf("data: %s%n", ds.description());
-        out.printf("training: %s, k=%d, %d epochs (first %d untimed warm-up), lr=%s, seed=%d%n",
-                config.describeAlgorithm(), config.rank, config.epochs, warmup, config.lr, config.seed);
+        header(ds, config, out);
         if (names.contains("local")) {
             List<Comparison.Measured> measured = measure(ds, config, backendNames(), skipped, out, rows);
             throughput = Comparison.rows(measured, config.rank, warmup);
@@ -287,14 +285,19 @@ public final class CompareCommand extends LfmCommand {
         return c;
     }
 
-    /** Trains on every requested backend that is available and prints (and writes) the comparison. */
-    List<Comparison.Row> compare(Dataset ds, TrainingConfig config, PrintWriter out) {
-        List<String> names = backendNames();
+    /** The data and training lines both comparisons start with (the warm-up as --warmup says: auto or a count). */
+    private void header(Dataset ds, TrainingConfig config, PrintWriter out) {
         out.printf("data: %s%n", ds.description());
         out.printf("training: %s, k=%d, %d epochs (%s), lr=%s, seed=%d%n",
                 config.describeAlgorithm(), config.rank, config.epochs, warmup == Comparison.WARMUP_AUTO
                         ? "untimed warm-up per backend until epoch times settle" : "first " + warmup + " untimed warm-up",
                 config.lr, config.seed);
+    }
+
+    /** Trains on every requested backend that is available and prints (and writes) the comparison. */
+    List<Comparison.Row> compare(Dataset ds, TrainingConfig config, PrintWriter out) {
+        List<String> names = backendNames();
+        header(ds, config, out);
         List<String> skipped = new ArrayList<>();
         List<Comparison.Measured> measured = measure(ds, config, names, skipped, out, null);
         List<Comparison.Row> rows = Comparison.rows(measured, config.rank, warmup);

@@ -29,7 +29,7 @@ public final class FoldInCommand extends LfmCommand {
     @Mixin
     RatingFileOptions data;
 
-    @Option(names = "--save", required = true, paramLabel = "MODEL", description = "Write the new model here (may be --model).")
+    @Option(names = "--save", required = true, paramLabel = "MODEL", converter = OutputPath.class, description = "Write the new model here (may be --model).")
     Path save;
 
     @Mixin

@@ -60,7 +60,7 @@ public final class RecommendCommand extends LfmCommand {
     @Option(names = "--top", defaultValue = "10", paramLabel = "N", description = "Items per user (default: ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "CSV for --all-users / --users (written whole or not at all).")
+    @Option(names = "--out", paramLabel = "FILE", converter = OutputPath.class, description = "CSV for --all-users / --users (written whole or not at all).")
     Path out;
 
     @Option(names = "--items", paramLabel = "FILE",

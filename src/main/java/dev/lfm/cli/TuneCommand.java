@@ -65,7 +65,7 @@ public final class TuneCommand extends LfmCommand {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--save", paramLabel = "MODEL", description = "Save the final model to this file.")
+    @Option(names = "--save", paramLabel = "MODEL", converter = OutputPath.class, description = "Save the final model to this file.")
     Path save;
 
     @Mixin

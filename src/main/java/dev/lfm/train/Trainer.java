@@ -77,11 +77,14 @@ public final class Trainer {
         }
         FactorModel model = initialModel(train);
         int[] matched = init == null ? null : warmStart(model, train, init);
-        RatingSet trainSet = backend.upload(train);
-        RatingSet valSet = hasValidation ? backend.upload(validation) : null;
-        RatingSet testSet = test != null && test.size() > 0 ? backend.upload(test) : null;
-        backend.setModel(model);
+        RatingSet trainSet = null;
+        RatingSet valSet = null;
+        RatingSet testSet = null;
         try {
+            trainSet = backend.upload(train);
+            valSet = hasValidation ? backend.upload(validation) : null;
+            testSet = test != null && test.size() > 0 ? backend.upload(test) : null;
+            backend.setModel(model);
             Objective obj = config.objective();
             double initialObjective = backend.loss(trainSet, obj).value();
             double divergedAbove = Divergence.threshold(initialObjective, train.size());
