@@ -89,11 +89,16 @@ public final class SparkRatings {
         String regex = delim.equals(" ") ? "[ \\t]+" : Pattern.quote(delim);
         boolean header = rf == RatingFormat.MOVIELENS_CSV || rf == RatingFormat.DELIMITED;
         Dataset<Row> lines = spark.read().text(path).where(trim(col("value")).notEqual(lit("")));
-        if (header) {
-            // a header line: its first field starts with a letter or a quote (userId,movieId,...)
-            lines = lines.where(functions.not(trim(col("value")).rlike("^[A-Za-z_\"']")));
-        }
         Column fields = functions.split(trim(col("value")), regex);
+        if (header) {
+            // a header line, by its content as lfm's reader decides it: three or more fields, none of the first three
+            // a number (userId,movieId,rating,...); a line such as "x12,7,4" is a bad rating, reported, never dropped
+            Column noNumber = lit(true);
+            for (int j = 0; j < 3; j++) {
+                noNumber = noNumber.and(trim(fields.getItem(j)).try_cast(DataTypes.DoubleType).isNull());
+            }
+            lines = lines.where(functions.not(functions.size(fields).geq(3).and(noNumber)));
+        }
         List<Column> cols = new ArrayList<>(List.of(
                 trim(fields.getItem(0)).try_cast(DataTypes.LongType).as("user"),
                 trim(fields.getItem(1)).try_cast(DataTypes.LongType).as("item"),

@@ -266,6 +266,21 @@ class DsgdTest {
                 .hasMessageContaining("'4 five 1'");
     }
 
+    /** A CSV's header is decided by its content: a letter-led bad line in the middle is reported, not dropped. */
+    @Test
+    void aLetterLedLineInACsvIsABadRatingNotAHeader(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("r.csv");
+        Files.writeString(csv, "userId,movieId,rating,timestamp\n1,10,4.0,0\nx12,7,4.0,0\n2,10,5.0,0\n");
+        String text = csv.toString();
+        assertThatThrownBy(() -> SparkData.prepare(spark, SparkRatings.split(SparkRatings.read(spark, text, "auto", null),
+                0, 0, 3), 2, text)).isInstanceOf(LfmException.class).hasMessageContaining("r.csv: 1 rating(s)")
+                .hasMessageContaining("'x12,7,4.0,0'");
+        // the header itself is still no rating: two good lines load
+        Path good = dir.resolve("good.csv");
+        Files.writeString(good, "userId,movieId,rating,timestamp\n1,10,4.0,0\n2,10,5.0,0\n");
+        assertThat(SparkRatings.read(spark, good.toString(), "auto", null).count()).isEqualTo(2);
+    }
+
     /** A pair given twice stops prepare with one line naming the pair and where it was given. */
     @Test
     void repeatedPairsAreNamedWithTheirLineOrRow(@TempDir Path dir) throws IOException {
