@@ -91,7 +91,7 @@ public record ExperimentContext(Ratings train, Ratings validation, Ratings test,
     /** A {@link TrialRunner.Run} and its model's test RMSE; scores are NaN where the trial kept no model. */
     public record Trial(TrialRunner.Run run, double testRmse) {
         public double trainRmse() {
-            return run.best() == null ? Double.NaN : run.best().trainRmse();
+            return run.model() == null || run.best() == null ? Double.NaN : run.best().trainRmse();
         }
 
         public double validationRmse() {
@@ -99,7 +99,7 @@ public record ExperimentContext(Ratings train, Ratings validation, Ratings test,
         }
 
         public double objective() {
-            return run.best() == null ? Double.NaN : run.best().objective();
+            return run.model() == null || run.best() == null ? Double.NaN : run.best().objective();
         }
 
         public int epochsRun() {

@@ -409,21 +409,13 @@ public final class DsgdTrainer {
         }
     }
 
+    /** The single-machine trainer's provenance ({@code config.toMap()}, the one form) plus the engine's keys. */
     private void provenance(FactorModel m, String master, int p) {
         var pr = m.provenance;
-        pr.put("algorithm", "sgd");
+        config.toMap().forEach((key, v) -> pr.put(key, String.valueOf(v)));
         pr.put("engine", SparkTrainingResult.ENGINE);
         pr.put("master", master);
         pr.put("partitions", Integer.toString(p));
-        pr.put("rank", Integer.toString(config.rank));
-        pr.put("lr", Double.toString(config.lr));
-        pr.put("lr_bias", Double.toString(config.effectiveLrBias()));
-        pr.put("reg", Double.toString(config.lambda));
-        pr.put("reg_bias", Double.toString(config.lambdaBias));
-        pr.put("regularization", config.regularization.name().toLowerCase());
-        pr.put("batch_size", "1");
-        pr.put("lr_decay", Double.toString(config.lrDecay));
-        pr.put("seed", Long.toString(config.seed));
         pr.put("backend", options.backend());
         pr.put("created", java.time.Instant.now().toString());
     }

@@ -1,5 +1,6 @@
 package dev.lfm.spark;
 
+import dev.lfm.data.Permutation;
 import java.util.SplittableRandom;
 
 /**
@@ -15,8 +16,8 @@ public final class Strata {
     /** schedule[d][b] = the item block paired with user block b in sub-epoch d. */
     public static int[][] schedule(int p, long epochSeed) {
         SplittableRandom rnd = new SplittableRandom(epochSeed ^ 0x5851F42D4C957F2DL);
-        int[] shift = permutation(p, rnd);
-        int[] label = permutation(p, rnd);
+        int[] shift = Permutation.random(p, rnd);
+        int[] label = Permutation.random(p, rnd);
         int[][] s = new int[p][p];
         for (int d = 0; d < p; d++) {
             for (int b = 0; b < p; b++) {
@@ -33,20 +34,6 @@ public final class Strata {
             inv[stratum[b]] = b;
         }
         return inv;
-    }
-
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] a = new int[n];
-        for (int j = 0; j < n; j++) {
-            a[j] = j;
-        }
-        for (int j = n - 1; j > 0; j--) {
-            int k = rnd.nextInt(j + 1);
-            int t = a[j];
-            a[j] = a[k];
-            a[k] = t;
-        }
-        return a;
     }
 
     /** The seed of epoch {@code epoch}: {@link dev.lfm.train.Trainer#mix}, the single-machine trainer's. */

@@ -139,19 +139,22 @@ final class GpuRatingSet implements RatingSet {
             return;
         }
         closed = true;
-        users.close();
-        items.close();
-        values.close();
-        userCounts.close();
-        itemCounts.close();
-        if (order != null) {
-            order.close();
+        try {
+            users.close();
+            items.close();
+            values.close();
+            userCounts.close();
+            itemCounts.close();
+            if (order != null) {
+                order.close();
+            }
+            if (segments != null) {
+                segments[0].close();
+                segments[1].close();
+                activeCounts.close();
+            }
+        } finally {
+            onClose.accept(this); // forgotten by the backend even if a free fails
         }
-        if (segments != null) {
-            segments[0].close();
-            segments[1].close();
-            activeCounts.close();
-        }
-        onClose.accept(this);
     }
 }
