@@ -105,9 +105,10 @@ final class SgdPlan {
         int[] users = r.users();
         int[] itemsIn = r.items();
         float[] valuesIn = r.values();
-        // one counter array per thread (parts), while they stay small next to the ratings
+        // one counter array per thread (parts), while all of them together stay within a quarter of one int per
+        // rating (parts·numBuckets ≤ n/4): many threads over many buckets would otherwise allocate ~2n ints
         int parts = parallel == null ? 1 : (int) Math.max(1, Math.min(parallel.threads(),
-                Math.min(n / 65536, (long) n / Math.max(1, numBuckets) * 2)));
+                Math.min(n / 65536, (long) n / (4L * Math.max(1, numBuckets)))));
         int[][] count = new int[parts][];
         Parallel.RangeTask countTask = (t, from, to) -> {
             int[] c = new int[numBuckets + 1];
