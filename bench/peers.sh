@@ -59,7 +59,7 @@ fi
 lfm="$root/bin/lfm"
 # lfm reads a regular file on every processor unless told: here on as many threads as it trains on
 export LFM_JAVA_OPTS="${LFM_JAVA_OPTS:--XX:MaxRAMPercentage=75} -Dlfm.readThreads=$threads"
-"$lfm" --version >/dev/null 2>&1 || true   # builds the jar when the sources changed
+"$lfm" --version >/dev/null   # builds the jar when the sources changed (a failed build stops here, with its reason)
 common=(--data "$data" --test-fraction 0 --validation-fraction 0 --threads "$threads")
 
 libmf_time() { # k iterations -> seconds
@@ -69,7 +69,7 @@ libmf_time() { # k iterations -> seconds
 lfm_epoch() { # k -> median epoch seconds over epochs 2..E (from the JSON report: full precision)
   rm -f "$work/lfm-report.json"
   "$lfm" train "${common[@]}" -k "$1" --epochs "$epochs" --optimizer sgd --no-biases -q \
-    --report "$work/lfm-report.json" >/dev/null 2>&1
+    --report "$work/lfm-report.json" >/dev/null   # stderr stays: an lfm error is its own one line
   python3 -c 'import json, statistics, sys
 h = json.load(open(sys.argv[1]))["history"]
 print(statistics.median(e["seconds"] for e in h[1:]))' "$work/lfm-report.json"
@@ -111,7 +111,7 @@ fi
 for opt in sgd adagrad; do
   l0=$(load); t0=$(now)
   extra=(); [ "$opt" = sgd ] && extra=(--no-biases)
-  "$lfm" train "${common[@]}" -k 64 --epochs "$e2e" --optimizer "$opt" "${extra[@]}" -q >/dev/null 2>&1; t1=$(now)
+  "$lfm" train "${common[@]}" -k 64 --epochs "$e2e" --optimizer "$opt" "${extra[@]}" -q >/dev/null; t1=$(now)
   e=$(echo "$t1 - $t0" | bc -l)
   r=$([ -n "$mf" ] && echo "$mf_e2e $e" | awk '{printf "%.2f", $1 / $2}' || echo -)
   printf '| lfm --optimizer %s%s | %.1f | %s | %s / %s |\n' "$opt" "$([ "$opt" = sgd ] && echo ' --no-biases')" "$e" "$r" "$l0" "$(load)"

@@ -19,7 +19,7 @@ cd "$root"
 if ! ls target/spark-jars/spark-core_*.jar >/dev/null 2>&1; then
   mvn -B -q -Pspark-libs -DskipTests package
 fi
-[ -f target/lfm.jar ] || mvn -B -q -DskipTests package
+bin/lfm --version >/dev/null   # builds target/lfm.jar when the sources changed (the generator runs from it)
 mkdir -p "$out"
 data="$out/ratings-$ratings.parquet"
 tag="$out/$ratings-p$PARTITIONS-$LEVEL"
