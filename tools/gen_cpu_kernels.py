@@ -17,16 +17,27 @@ def off(j, v):
     return "0" if j == 0 else f"{j} * l"
 
 
+def tree(terms):
+    # Σ a·b over the (a, b) pairs, as a shallow tree (two independent FMA chains, then one add)
+    v = len(terms)
+    m = [f"{a}.mul({b})" for a, b in terms]
+    if v == 1:
+        return m[0]
+    if v == 2:
+        return f"{terms[1][0]}.fma({terms[1][1]}, {m[0]})"
+    if v == 3:
+        return f"{terms[1][0]}.fma({terms[1][1]}, {m[0]}).add({m[2]})"
+    return f"{terms[1][0]}.fma({terms[1][1]}, {m[0]}).add({terms[3][0]}.fma({terms[3][1]}, {m[2]}))"
+
+
 def dot(x, v):
     # p_j·q_j summed; the last vector's q is pre-weighted (zero on lanes that overlap the one before)
-    terms = [f"p{x}{j}.mul(q{x}{j})" if j < v - 1 or v == 1 else f"p{x}{j}.mul(qw{x})" for j in range(v)]
-    if v == 1:
-        return terms[0]
-    if v == 2:
-        return f"p{x}1.fma(qw{x}, p{x}0.mul(q{x}0))"
-    if v == 3:
-        return f"p{x}1.fma(q{x}1, p{x}0.mul(q{x}0)).add(p{x}2.mul(qw{x}))"
-    return f"p{x}1.fma(q{x}1, p{x}0.mul(q{x}0)).add(p{x}3.fma(qw{x}, p{x}2.mul(q{x}2)))"
+    return tree([(f"p{x}{j}", f"qw{x}" if (j == v - 1 and v > 1) else f"q{x}{j}") for j in range(v)])
+
+
+def norm(r, x, v):
+    # ‖r_x‖² with the overlapping lanes of the last vector weighted out
+    return tree([(f"{r}{x}{j}", f"{r}w{x}" if (j == v - 1 and v > 1) else f"{r}{x}{j}") for j in range(v)])
 
 
 def step(x, idx, v, sp, ada, ind):
@@ -40,15 +51,15 @@ def step(x, idx, v, sp, ada, ind):
         a(f"final FloatVector qw{x} = q{x}{v - 1}.mul(tw);")
     a(f"final float bi{x} = biases ? bi[i{x}] : 0f;")
     a("// r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it")
-    a(f"final float e{x} = (values[{idx}] - mu - bu{x} - bi{x}) - {dot(x, v)}.reduceLanes(VectorOperators.ADD);")
-    a(f"sse += e{x} * e{x};")
-    a(f"final float wi{x} = wi[i{x}];")
     if not ada:
-        a(f"final float le{x} = lr * e{x};")
+        o.extend(red(f"d{x}", dot(x, v), sp))
+        a(f"final float e{x} = (values[{idx}] - mu - bu{x} - bi{x}) - d{x};")
+        a(f"sse += e{x} * e{x};")
+        a(f"final float wi{x} = wi[i{x}];")
+        a(f"final FloatVector vle{x} = FloatVector.broadcast({sp}, lr * e{x});")
         a(f"final float decayQ{x} = 1f - lr * lambda * wi{x};")
         for j in range(v):
-            a(f"q{x}{j}.mul(decayQ{x}).add(p{x}{j}.mul(le{x})).intoArray(q, qo{x} + {off(j, v)});")
-        a(f"final FloatVector vle{x} = FloatVector.broadcast({sp}, le{x});")
+            a(f"p{x}{j}.fma(vle{x}, q{x}{j}.mul(decayQ{x})).intoArray(q, qo{x} + {off(j, v)});")
         for j in range(v):
             a(f"p{x}{j} = q{x}{j}.fma(vle{x}, p{x}{j}.mul(decayP{x}));")
         a("if (biases) {")
@@ -56,25 +67,29 @@ def step(x, idx, v, sp, ada, ind):
         a(f"    bi[i{x}] = bi{x} + lrBias * (e{x} - lambdaB * wi{x} * bi{x});")
         a("}")
     else:
+        # ‖h_p‖² = e²‖q‖² − 2eλw_u(p·q) + λ²w_u²‖p‖² (and ‖h_q‖² alike) from three reductions that
+        # do not wait for e: p·q and ‖p‖² start together when p is ready, ‖q‖² as soon as q is loaded
+        if v > 1:
+            a(f"final FloatVector pw{x} = p{x}{v - 1}.mul(tw);")
+        o.extend(red(f"d{x}", dot(x, v), sp))
+        o.extend(red(f"pp{x}", norm('p', x, v), sp))
+        o.extend(red(f"qq{x}", norm('q', x, v), sp))
+        a(f"final float e{x} = (values[{idx}] - mu - bu{x} - bi{x}) - d{x};")
+        a(f"sse += e{x} * e{x};")
+        a(f"final float wi{x} = wi[i{x}];")
+        a(f"final float lwi{x} = lambda * wi{x};")
         a(f"final FloatVector vEtaP{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(g{x}));")
         a(f"final FloatVector vEtaQ{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(gi[2 * i{x}]));")
-        a(f"final float lwi{x} = lambda * wi{x};")
-        # one vector at a time (few live registers: C2 boxes the vectors when they run out)
+        a(f"final FloatVector ve{x} = FloatVector.broadcast({sp}, e{x});")
         for j in range(v):
-            w = ".mul(tw)" if (j == v - 1 and v > 1) else ""
-            a(f"final FloatVector dp{x}{j} = q{x}{j}.mul(e{x}).sub(p{x}{j}.mul(lwu{x}));")
-            a(f"final FloatVector dq{x}{j} = p{x}{j}.mul(e{x}).sub(q{x}{j}.mul(lwi{x}));")
+            a(f"final FloatVector dp{x}{j} = q{x}{j}.fma(ve{x}, p{x}{j}.mul(-lwu{x}));")
+            a(f"final FloatVector dq{x}{j} = p{x}{j}.fma(ve{x}, q{x}{j}.mul(-lwi{x}));")
             a(f"dq{x}{j}.fma(vEtaQ{x}, q{x}{j}).intoArray(q, qo{x} + {off(j, v)});")
             a(f"p{x}{j} = dp{x}{j}.fma(vEtaP{x}, p{x}{j});")
-            if j == 0:
-                a(f"FloatVector np{x} = dp{x}0{w}.mul(dp{x}0);")
-                a(f"FloatVector nq{x} = dq{x}0{w}.mul(dq{x}0);")
-            else:
-                a(f"np{x} = dp{x}{j}{w}.fma(dp{x}{j}, np{x});")
-                a(f"nq{x} = dq{x}{j}{w}.fma(dq{x}{j}, nq{x});")
-        # squared norms; the overlapping lanes of the last vector weighted out
-        a(f"g{x} += np{x}.reduceLanes(VectorOperators.ADD) / k;")
-        a(f"gi[2 * i{x}] += nq{x}.reduceLanes(VectorOperators.ADD) / k;")
+        a(f"final float np{x} = Math.fma(Math.fma(e{x}, qq{x}, -2f * lwu{x} * d{x}), e{x}, lwu{x} * lwu{x} * pp{x});")
+        a(f"final float nq{x} = Math.fma(Math.fma(e{x}, pp{x}, -2f * lwi{x} * d{x}), e{x}, lwi{x} * lwi{x} * qq{x});")
+        a(f"g{x} += Math.max(np{x}, 0f) * invK;")
+        a(f"gi[2 * i{x}] += Math.max(nq{x}, 0f) * invK;")
         a("if (biases) {")
         a(f"    final float du{x} = e{x} - biasDecayU{x} * bu{x};")
         a(f"    final float di{x} = e{x} - lambdaB * wi{x} * bi{x};")
@@ -113,6 +128,8 @@ def method(s, v, ada, single):
     if v > 1:
         a(f"        final FloatVector tw = FloatVector.fromArray({sp}, TAIL_WEIGHTS, MAX_LANES - ({v} * l - k));")
     a("        float sse = 0f;")
+    if ada:
+        a("        final float invK = 1f / k;")
     for x in users:
         a(f"        final int po{x} = u{x} * k;")
         if ada:
@@ -163,6 +180,38 @@ def method(s, v, ada, single):
     return "\n".join(out)
 
 
+
+
+def red(name, expr, sp):
+    """Statements setting float {name} to Σ of the lanes of {expr} (a vector of species sp) by a
+    butterfly: log₂ L steps of v + v.rearrange(lane i ↔ i xor d). Java 17's reduceLanes(ADD) on
+    floats adds the lanes one by one in order: at 16 lanes, 15 dependent scalar adds on the p_u
+    chain of every rating. Written out, not called: a call that C2 declines to inline in these
+    large methods (its node-count cutoff) boxes its vector argument. reinterpretShape (halving the
+    vector) is not used: Java 17 intrinsifies it only in some contexts and its fallback allocates."""
+    o = [f"FloatVector {name}V = {expr};"]
+    for d in (8, 4, 2, 1):
+        o.append(f"if ({sp}.length() > {d}) {{")
+        o.append(f"    {name}V = {name}V.add({name}V.rearrange(X{sp}{d}));")
+        o.append("}")
+    o.append(f"final float {name} = {name}V.lane(0);")
+    return o
+
+
+def shuffles():
+    out = []
+    for sp in ("SF", "SH", "SQ"):
+        for d in (8, 4, 2, 1):
+            out.append(f"    private static final VectorShuffle<Float> X{sp}{d} = butterfly({sp}, {d});")
+    out.append("")
+    out.append("    /** Lane i to lane i xor d (for d at or above the lane count a valid stand-in, never used). */")
+    out.append("    private static VectorShuffle<Float> butterfly(VectorSpecies<Float> s, int d) {")
+    out.append("        final int step = d < s.length() ? d : Math.max(1, s.length() / 2);")
+    out.append("        return VectorShuffle.fromOp(s, i -> i ^ step);")
+    out.append("    }")
+    return "\n".join(out) + "\n"
+
+
 def main():
     shapes = "\n".join(f"    static final int {s}{v} = {n};" for n, (s, v) in enumerate(SHAPES))
     body = []
@@ -179,6 +228,7 @@ package dev.lfm.compute.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -212,6 +262,7 @@ final class CpuSgdKernels {{
     private CpuSgdKernels() {{
     }}
 
+{shuffles()}
     private static VectorSpecies<Float> half(VectorSpecies<Float> s) {{
         int bits = Math.max(64, s.vectorBitSize() / 2);
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));

@@ -4,6 +4,7 @@ package dev.lfm.compute.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,6 +43,25 @@ final class CpuSgdKernels {
     static final int Q2 = 7;
 
     private CpuSgdKernels() {
+    }
+
+    private static final VectorShuffle<Float> XSF8 = butterfly(SF, 8);
+    private static final VectorShuffle<Float> XSF4 = butterfly(SF, 4);
+    private static final VectorShuffle<Float> XSF2 = butterfly(SF, 2);
+    private static final VectorShuffle<Float> XSF1 = butterfly(SF, 1);
+    private static final VectorShuffle<Float> XSH8 = butterfly(SH, 8);
+    private static final VectorShuffle<Float> XSH4 = butterfly(SH, 4);
+    private static final VectorShuffle<Float> XSH2 = butterfly(SH, 2);
+    private static final VectorShuffle<Float> XSH1 = butterfly(SH, 1);
+    private static final VectorShuffle<Float> XSQ8 = butterfly(SQ, 8);
+    private static final VectorShuffle<Float> XSQ4 = butterfly(SQ, 4);
+    private static final VectorShuffle<Float> XSQ2 = butterfly(SQ, 2);
+    private static final VectorShuffle<Float> XSQ1 = butterfly(SQ, 1);
+
+    /** Lane i to lane i xor d (for d at or above the lane count a valid stand-in, never used). */
+    private static VectorShuffle<Float> butterfly(VectorSpecies<Float> s, int d) {
+        final int step = d < s.length() ? d : Math.max(1, s.length() / 2);
+        return VectorShuffle.fromOp(s, i -> i ^ step);
     }
 
     private static VectorSpecies<Float> half(VectorSpecies<Float> s) {
@@ -168,13 +188,26 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA0.mul(qA0);
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SF, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
@@ -187,13 +220,26 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB0.mul(qB0);
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SF, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
@@ -237,13 +283,26 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA0.mul(qA0);
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SF, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
@@ -290,14 +349,27 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SF, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 pA1 = qA1.fma(vleA, pA1.mul(decayPA));
                 if (biases) {
@@ -313,14 +385,27 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SF, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 pB1 = qB1.fma(vleB, pB1.mul(decayPB));
                 if (biases) {
@@ -371,14 +456,27 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SF, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             pA1 = qA1.fma(vleA, pA1.mul(decayPA));
             if (biases) {
@@ -430,15 +528,28 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA2.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA)).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
-                qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SF, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 pA1 = qA1.fma(vleA, pA1.mul(decayPA));
                 pA2 = qA2.fma(vleA, pA2.mul(decayPA));
@@ -456,15 +567,28 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB2.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB)).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB));
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
-                qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SF, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
+                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 pB1 = qB1.fma(vleB, pB1.mul(decayPB));
                 pB2 = qB2.fma(vleB, pB2.mul(decayPB));
@@ -520,15 +644,28 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA2.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA)).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
-            qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SF, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             pA1 = qA1.fma(vleA, pA1.mul(decayPA));
             pA2 = qA2.fma(vleA, pA2.mul(decayPA));
@@ -585,16 +722,29 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA3.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
-                qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + 2 * l);
-                qA3.mul(decayQA).add(pA3.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SF, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 pA1 = qA1.fma(vleA, pA1.mul(decayPA));
                 pA2 = qA2.fma(vleA, pA2.mul(decayPA));
@@ -614,16 +764,29 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB3.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2))).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2)));
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + 1 * l);
-                qB2.mul(decayQB).add(pB2.mul(leB)).intoArray(q, qoB + 2 * l);
-                qB3.mul(decayQB).add(pB3.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SF, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
+                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
+                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 pB1 = qB1.fma(vleB, pB1.mul(decayPB));
                 pB2 = qB2.fma(vleB, pB2.mul(decayPB));
@@ -684,16 +847,29 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA3.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + 1 * l);
-            qA2.mul(decayQA).add(pA2.mul(leA)).intoArray(q, qoA + 2 * l);
-            qA3.mul(decayQA).add(pA3.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SF, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             pA1 = qA1.fma(vleA, pA1.mul(decayPA));
             pA2 = qA2.fma(vleA, pA2.mul(decayPA));
@@ -741,13 +917,26 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA0.mul(qA0);
+                if (SH.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSH1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SH, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
@@ -760,13 +949,26 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB0.mul(qB0);
+                if (SH.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSH1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SH, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SH, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
@@ -810,13 +1012,26 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA0.mul(qA0);
+            if (SH.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSH1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SH, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
@@ -863,14 +1078,27 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+                if (SH.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSH1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SH, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 pA1 = qA1.fma(vleA, pA1.mul(decayPA));
                 if (biases) {
@@ -886,14 +1114,27 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
+                if (SH.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSH1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SH, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SH, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 pB1 = qB1.fma(vleB, pB1.mul(decayPB));
                 if (biases) {
@@ -944,14 +1185,27 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+            if (SH.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSH1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SH, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             pA1 = qA1.fma(vleA, pA1.mul(decayPA));
             if (biases) {
@@ -995,13 +1249,26 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA0.mul(qA0);
+                if (SQ.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSQ1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SQ, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
@@ -1014,13 +1281,26 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB0.mul(qB0);
+                if (SQ.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSQ1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SQ, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SQ, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
@@ -1064,13 +1344,26 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA0.mul(qA0);
+            if (SQ.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSQ1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SQ, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
@@ -1117,14 +1410,27 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+                if (SQ.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSQ1));
+                }
+                final float dA = dAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
-                final float leA = lr * eA;
+                final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
                 final float decayQA = 1f - lr * lambda * wiA;
-                qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-                qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + oL);
-                final FloatVector vleA = FloatVector.broadcast(SQ, leA);
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
                 pA0 = qA0.fma(vleA, pA0.mul(decayPA));
                 pA1 = qA1.fma(vleA, pA1.mul(decayPA));
                 if (biases) {
@@ -1140,14 +1446,27 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
+                if (SQ.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSQ1));
+                }
+                final float dB = dBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
-                final float leB = lr * eB;
+                final FloatVector vleB = FloatVector.broadcast(SQ, lr * eB);
                 final float decayQB = 1f - lr * lambda * wiB;
-                qB0.mul(decayQB).add(pB0.mul(leB)).intoArray(q, qoB + 0);
-                qB1.mul(decayQB).add(pB1.mul(leB)).intoArray(q, qoB + oL);
-                final FloatVector vleB = FloatVector.broadcast(SQ, leB);
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + oL);
                 pB0 = qB0.fma(vleB, pB0.mul(decayPB));
                 pB1 = qB1.fma(vleB, pB1.mul(decayPB));
                 if (biases) {
@@ -1198,14 +1517,27 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+            if (SQ.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSQ1));
+            }
+            final float dA = dAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final float leA = lr * eA;
+            final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
             final float decayQA = 1f - lr * lambda * wiA;
-            qA0.mul(decayQA).add(pA0.mul(leA)).intoArray(q, qoA + 0);
-            qA1.mul(decayQA).add(pA1.mul(leA)).intoArray(q, qoA + oL);
-            final FloatVector vleA = FloatVector.broadcast(SQ, leA);
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.fma(vleA, pA0.mul(decayPA));
             pA1 = qA1.fma(vleA, pA1.mul(decayPA));
             if (biases) {
@@ -1232,6 +1564,7 @@ final class CpuSgdKernels {
         final int l = SF.length();
         final int oL = k - l;
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1253,20 +1586,63 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA0.mul(qA0);
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA0.mul(pA0);
+                if (SF.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA0.mul(qA0);
+                if (SF.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SF, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1282,20 +1658,63 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB0.mul(qB0);
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB0.mul(pB0);
+                if (SF.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB0.mul(qB0);
+                if (SF.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SF, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1339,6 +1758,7 @@ final class CpuSgdKernels {
         final int l = SF.length();
         final int oL = k - l;
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1352,20 +1772,63 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA0.mul(qA0);
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA0.mul(pA0);
+            if (SF.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA0.mul(qA0);
+            if (SF.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SF, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -1398,6 +1861,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1423,26 +1887,68 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwA = pA1.mul(tw);
+                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
+                if (SF.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
+                if (SF.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SF, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-                final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                npA = dpA1.mul(tw).fma(dpA1, npA);
-                nqA = dqA1.mul(tw).fma(dqA1, nqA);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1460,26 +1966,68 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwB = pB1.mul(tw);
+                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
+                if (SF.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
+                if (SF.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SF, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-                final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
+                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                npB = dpB1.mul(tw).fma(dpB1, npB);
-                nqB = dqB1.mul(tw).fma(dqB1, nqB);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1526,6 +2074,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1542,26 +2091,68 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            final FloatVector pwA = pA1.mul(tw);
+            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
+            if (SF.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
+            if (SF.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SF, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
             dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
             pA1 = dpA1.fma(vEtaPA, pA1);
-            npA = dpA1.mul(tw).fma(dpA1, npA);
-            nqA = dqA1.mul(tw).fma(dqA1, nqA);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -1595,6 +2186,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1623,32 +2215,72 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA2.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwA = pA2.mul(tw);
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA2.mul(pwA));
+                if (SF.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA2.mul(qwA));
+                if (SF.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SF, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-                final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                npA = dpA1.fma(dpA1, npA);
-                nqA = dqA1.fma(dqA1, nqA);
-                final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
-                final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+                final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
+                final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
                 dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
                 pA2 = dpA2.fma(vEtaPA, pA2);
-                npA = dpA2.mul(tw).fma(dpA2, npA);
-                nqA = dqA2.mul(tw).fma(dqA2, nqA);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1667,32 +2299,72 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB2.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwB = pB2.mul(tw);
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB));
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB1.fma(pB1, pB0.mul(pB0)).add(pB2.mul(pwB));
+                if (SF.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB1.fma(qB1, qB0.mul(qB0)).add(qB2.mul(qwB));
+                if (SF.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SF, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-                final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
+                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                npB = dpB1.fma(dpB1, npB);
-                nqB = dqB1.fma(dqB1, nqB);
-                final FloatVector dpB2 = qB2.mul(eB).sub(pB2.mul(lwuB));
-                final FloatVector dqB2 = pB2.mul(eB).sub(qB2.mul(lwiB));
+                final FloatVector dpB2 = qB2.fma(veB, pB2.mul(-lwuB));
+                final FloatVector dqB2 = pB2.fma(veB, qB2.mul(-lwiB));
                 dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + oL);
                 pB2 = dpB2.fma(vEtaPB, pB2);
-                npB = dpB2.mul(tw).fma(dpB2, npB);
-                nqB = dqB2.mul(tw).fma(dqB2, nqB);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1741,6 +2413,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1759,32 +2432,72 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA2.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA)).reduceLanes(VectorOperators.ADD);
+            final FloatVector pwA = pA2.mul(tw);
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA2.mul(pwA));
+            if (SF.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA2.mul(qwA));
+            if (SF.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SF, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
             dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
             pA1 = dpA1.fma(vEtaPA, pA1);
-            npA = dpA1.fma(dpA1, npA);
-            nqA = dqA1.fma(dqA1, nqA);
-            final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
-            final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+            final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
+            final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
             dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
             pA2 = dpA2.fma(vEtaPA, pA2);
-            npA = dpA2.mul(tw).fma(dpA2, npA);
-            nqA = dqA2.mul(tw).fma(dqA2, nqA);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -1819,6 +2532,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -1850,38 +2564,76 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA3.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwA = pA3.mul(tw);
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
+                if (SF.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA3.fma(pwA, pA2.mul(pA2)));
+                if (SF.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA3.fma(qwA, qA2.mul(qA2)));
+                if (SF.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SF, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-                final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                npA = dpA1.fma(dpA1, npA);
-                nqA = dqA1.fma(dqA1, nqA);
-                final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
-                final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+                final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
+                final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
                 dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
                 pA2 = dpA2.fma(vEtaPA, pA2);
-                npA = dpA2.fma(dpA2, npA);
-                nqA = dqA2.fma(dqA2, nqA);
-                final FloatVector dpA3 = qA3.mul(eA).sub(pA3.mul(lwuA));
-                final FloatVector dqA3 = pA3.mul(eA).sub(qA3.mul(lwiA));
+                final FloatVector dpA3 = qA3.fma(veA, pA3.mul(-lwuA));
+                final FloatVector dqA3 = pA3.fma(veA, qA3.mul(-lwiA));
                 dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
                 pA3 = dpA3.fma(vEtaPA, pA3);
-                npA = dpA3.mul(tw).fma(dpA3, npA);
-                nqA = dqA3.mul(tw).fma(dqA3, nqA);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -1901,38 +2653,76 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB3.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2))).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwB = pB3.mul(tw);
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2)));
+                if (SF.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB1.fma(pB1, pB0.mul(pB0)).add(pB3.fma(pwB, pB2.mul(pB2)));
+                if (SF.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB1.fma(qB1, qB0.mul(qB0)).add(qB3.fma(qwB, qB2.mul(qB2)));
+                if (SF.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SF, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-                final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
+                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                npB = dpB1.fma(dpB1, npB);
-                nqB = dqB1.fma(dqB1, nqB);
-                final FloatVector dpB2 = qB2.mul(eB).sub(pB2.mul(lwuB));
-                final FloatVector dqB2 = pB2.mul(eB).sub(qB2.mul(lwiB));
+                final FloatVector dpB2 = qB2.fma(veB, pB2.mul(-lwuB));
+                final FloatVector dqB2 = pB2.fma(veB, qB2.mul(-lwiB));
                 dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + 2 * l);
                 pB2 = dpB2.fma(vEtaPB, pB2);
-                npB = dpB2.fma(dpB2, npB);
-                nqB = dqB2.fma(dqB2, nqB);
-                final FloatVector dpB3 = qB3.mul(eB).sub(pB3.mul(lwuB));
-                final FloatVector dqB3 = pB3.mul(eB).sub(qB3.mul(lwiB));
+                final FloatVector dpB3 = qB3.fma(veB, pB3.mul(-lwuB));
+                final FloatVector dqB3 = pB3.fma(veB, qB3.mul(-lwiB));
                 dqB3.fma(vEtaQB, qB3).intoArray(q, qoB + oL);
                 pB3 = dpB3.fma(vEtaPB, pB3);
-                npB = dpB3.mul(tw).fma(dpB3, npB);
-                nqB = dqB3.mul(tw).fma(dqB3, nqB);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -1983,6 +2773,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2003,38 +2794,76 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA3.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2))).reduceLanes(VectorOperators.ADD);
+            final FloatVector pwA = pA3.mul(tw);
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
+            if (SF.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA3.fma(pwA, pA2.mul(pA2)));
+            if (SF.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSF1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA3.fma(qwA, qA2.mul(qA2)));
+            if (SF.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSF1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SF, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
             dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
             pA1 = dpA1.fma(vEtaPA, pA1);
-            npA = dpA1.fma(dpA1, npA);
-            nqA = dqA1.fma(dqA1, nqA);
-            final FloatVector dpA2 = qA2.mul(eA).sub(pA2.mul(lwuA));
-            final FloatVector dqA2 = pA2.mul(eA).sub(qA2.mul(lwiA));
+            final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
+            final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
             dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
             pA2 = dpA2.fma(vEtaPA, pA2);
-            npA = dpA2.fma(dpA2, npA);
-            nqA = dqA2.fma(dqA2, nqA);
-            final FloatVector dpA3 = qA3.mul(eA).sub(pA3.mul(lwuA));
-            final FloatVector dqA3 = pA3.mul(eA).sub(qA3.mul(lwiA));
+            final FloatVector dpA3 = qA3.fma(veA, pA3.mul(-lwuA));
+            final FloatVector dqA3 = pA3.fma(veA, qA3.mul(-lwiA));
             dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
             pA3 = dpA3.fma(vEtaPA, pA3);
-            npA = dpA3.mul(tw).fma(dpA3, npA);
-            nqA = dqA3.mul(tw).fma(dqA3, nqA);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2069,6 +2898,7 @@ final class CpuSgdKernels {
         final int l = SH.length();
         final int oL = k - l;
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2090,20 +2920,63 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA0.mul(qA0);
+                if (SH.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSH1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA0.mul(pA0);
+                if (SH.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA0.mul(qA0);
+                if (SH.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SH, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2119,20 +2992,63 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB0.mul(qB0);
+                if (SH.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSH1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB0.mul(pB0);
+                if (SH.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB0.mul(qB0);
+                if (SH.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SH, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2176,6 +3092,7 @@ final class CpuSgdKernels {
         final int l = SH.length();
         final int oL = k - l;
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2189,20 +3106,63 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA0.mul(qA0);
+            if (SH.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSH1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA0.mul(pA0);
+            if (SH.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA0.mul(qA0);
+            if (SH.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SH, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2235,6 +3195,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2260,26 +3221,68 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwA = pA1.mul(tw);
+                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+                if (SH.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSH1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
+                if (SH.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSH1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
+                if (SH.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSH1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SH, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-                final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                npA = dpA1.mul(tw).fma(dpA1, npA);
-                nqA = dqA1.mul(tw).fma(dqA1, nqA);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2297,26 +3300,68 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwB = pB1.mul(tw);
+                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
+                if (SH.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSH1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
+                if (SH.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSH1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
+                if (SH.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH8));
+                }
+                if (SH.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH4));
+                }
+                if (SH.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH2));
+                }
+                if (SH.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSH1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SH, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-                final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
+                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                npB = dpB1.mul(tw).fma(dpB1, npB);
-                nqB = dqB1.mul(tw).fma(dqB1, nqB);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2363,6 +3408,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2379,26 +3425,68 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            final FloatVector pwA = pA1.mul(tw);
+            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+            if (SH.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSH1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
+            if (SH.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSH1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
+            if (SH.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH8));
+            }
+            if (SH.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH4));
+            }
+            if (SH.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH2));
+            }
+            if (SH.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSH1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SH, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
             dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
             pA1 = dpA1.fma(vEtaPA, pA1);
-            npA = dpA1.mul(tw).fma(dpA1, npA);
-            nqA = dqA1.mul(tw).fma(dqA1, nqA);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2431,6 +3519,7 @@ final class CpuSgdKernels {
         final int l = SQ.length();
         final int oL = k - l;
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2452,20 +3541,63 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = pA0.mul(qA0);
+                if (SQ.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSQ1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA0.mul(pA0);
+                if (SQ.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA0.mul(qA0);
+                if (SQ.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SQ, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2481,20 +3613,63 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB0.mul(qB0).reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = pB0.mul(qB0);
+                if (SQ.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSQ1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB0.mul(pB0);
+                if (SQ.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB0.mul(qB0);
+                if (SQ.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SQ, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2538,6 +3713,7 @@ final class CpuSgdKernels {
         final int l = SQ.length();
         final int oL = k - l;
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2551,20 +3727,63 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA0.mul(qA0).reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = pA0.mul(qA0);
+            if (SQ.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSQ1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA0.mul(pA0);
+            if (SQ.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA0.mul(qA0);
+            if (SQ.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SQ, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2597,6 +3816,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2622,26 +3842,68 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.mul(tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwA = pA1.mul(tw);
+                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+                if (SQ.length() > 8) {
+                    dAV = dAV.add(dAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dAV = dAV.add(dAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dAV = dAV.add(dAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dAV = dAV.add(dAV.rearrange(XSQ1));
+                }
+                final float dA = dAV.lane(0);
+                FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
+                if (SQ.length() > 8) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    ppAV = ppAV.add(ppAV.rearrange(XSQ1));
+                }
+                final float ppA = ppAV.lane(0);
+                FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
+                if (SQ.length() > 8) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    qqAV = qqAV.add(qqAV.rearrange(XSQ1));
+                }
+                final float qqA = qqAV.lane(0);
+                final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
+                final float lwiA = lambda * wiA;
                 final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
                 final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
-                final float lwiA = lambda * wiA;
-                final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-                final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+                final FloatVector veA = FloatVector.broadcast(SQ, eA);
+                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
                 dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
                 pA0 = dpA0.fma(vEtaPA, pA0);
-                FloatVector npA = dpA0.mul(dpA0);
-                FloatVector nqA = dqA0.mul(dqA0);
-                final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-                final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
                 dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
                 pA1 = dpA1.fma(vEtaPA, pA1);
-                npA = dpA1.mul(tw).fma(dpA1, npA);
-                nqA = dqA1.mul(tw).fma(dqA1, nqA);
-                gA += npA.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+                final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+                final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+                gA += Math.max(npA, 0f) * invK;
+                gi[2 * iA] += Math.max(nqA, 0f) * invK;
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2659,26 +3921,68 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.mul(tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final float eB = (values[b] - mu - buB - biB) - pB1.fma(qwB, pB0.mul(qB0)).reduceLanes(VectorOperators.ADD);
+                final FloatVector pwB = pB1.mul(tw);
+                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
+                if (SQ.length() > 8) {
+                    dBV = dBV.add(dBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    dBV = dBV.add(dBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    dBV = dBV.add(dBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    dBV = dBV.add(dBV.rearrange(XSQ1));
+                }
+                final float dB = dBV.lane(0);
+                FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
+                if (SQ.length() > 8) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    ppBV = ppBV.add(ppBV.rearrange(XSQ1));
+                }
+                final float ppB = ppBV.lane(0);
+                FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
+                if (SQ.length() > 8) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ8));
+                }
+                if (SQ.length() > 4) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ4));
+                }
+                if (SQ.length() > 2) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ2));
+                }
+                if (SQ.length() > 1) {
+                    qqBV = qqBV.add(qqBV.rearrange(XSQ1));
+                }
+                final float qqB = qqBV.lane(0);
+                final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
+                final float lwiB = lambda * wiB;
                 final FloatVector vEtaPB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gB));
                 final FloatVector vEtaQB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iB]));
-                final float lwiB = lambda * wiB;
-                final FloatVector dpB0 = qB0.mul(eB).sub(pB0.mul(lwuB));
-                final FloatVector dqB0 = pB0.mul(eB).sub(qB0.mul(lwiB));
+                final FloatVector veB = FloatVector.broadcast(SQ, eB);
+                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
+                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
                 dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
                 pB0 = dpB0.fma(vEtaPB, pB0);
-                FloatVector npB = dpB0.mul(dpB0);
-                FloatVector nqB = dqB0.mul(dqB0);
-                final FloatVector dpB1 = qB1.mul(eB).sub(pB1.mul(lwuB));
-                final FloatVector dqB1 = pB1.mul(eB).sub(qB1.mul(lwiB));
+                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
+                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
                 dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
                 pB1 = dpB1.fma(vEtaPB, pB1);
-                npB = dpB1.mul(tw).fma(dpB1, npB);
-                nqB = dqB1.mul(tw).fma(dqB1, nqB);
-                gB += npB.reduceLanes(VectorOperators.ADD) / k;
-                gi[2 * iB] += nqB.reduceLanes(VectorOperators.ADD) / k;
+                final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
+                final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
+                gB += Math.max(npB, 0f) * invK;
+                gi[2 * iB] += Math.max(nqB, 0f) * invK;
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2725,6 +4029,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final float invK = 1f / k;
         final int poA = uA * k;
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
@@ -2741,26 +4046,68 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.mul(tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final float eA = (values[a] - mu - buA - biA) - pA1.fma(qwA, pA0.mul(qA0)).reduceLanes(VectorOperators.ADD);
+            final FloatVector pwA = pA1.mul(tw);
+            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
+            if (SQ.length() > 8) {
+                dAV = dAV.add(dAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                dAV = dAV.add(dAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                dAV = dAV.add(dAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                dAV = dAV.add(dAV.rearrange(XSQ1));
+            }
+            final float dA = dAV.lane(0);
+            FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
+            if (SQ.length() > 8) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                ppAV = ppAV.add(ppAV.rearrange(XSQ1));
+            }
+            final float ppA = ppAV.lane(0);
+            FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
+            if (SQ.length() > 8) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ8));
+            }
+            if (SQ.length() > 4) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ4));
+            }
+            if (SQ.length() > 2) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ2));
+            }
+            if (SQ.length() > 1) {
+                qqAV = qqAV.add(qqAV.rearrange(XSQ1));
+            }
+            final float qqA = qqAV.lane(0);
+            final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
+            final float lwiA = lambda * wiA;
             final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
             final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
-            final float lwiA = lambda * wiA;
-            final FloatVector dpA0 = qA0.mul(eA).sub(pA0.mul(lwuA));
-            final FloatVector dqA0 = pA0.mul(eA).sub(qA0.mul(lwiA));
+            final FloatVector veA = FloatVector.broadcast(SQ, eA);
+            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
+            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
             dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
             pA0 = dpA0.fma(vEtaPA, pA0);
-            FloatVector npA = dpA0.mul(dpA0);
-            FloatVector nqA = dqA0.mul(dqA0);
-            final FloatVector dpA1 = qA1.mul(eA).sub(pA1.mul(lwuA));
-            final FloatVector dqA1 = pA1.mul(eA).sub(qA1.mul(lwiA));
+            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
+            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
             dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
             pA1 = dpA1.fma(vEtaPA, pA1);
-            npA = dpA1.mul(tw).fma(dpA1, npA);
-            nqA = dqA1.mul(tw).fma(dqA1, nqA);
-            gA += npA.reduceLanes(VectorOperators.ADD) / k;
-            gi[2 * iA] += nqA.reduceLanes(VectorOperators.ADD) / k;
+            final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
+            final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
+            gA += Math.max(npA, 0f) * invK;
+            gi[2 * iA] += Math.max(nqA, 0f) * invK;
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
