@@ -3,7 +3,6 @@ package dev.lfm.compute.cpu;
 import dev.lfm.model.FactorModel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -60,7 +59,7 @@ final class CpuKernels {
             FloatVector w = tailWeight(k - bound);
             acc = FloatVector.fromArray(S, a, ao + o).fma(FloatVector.fromArray(S, b, bo + o).mul(w), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return CpuSgdKernels.sumSF(acc);
     }
 
     /** 1 on the last {@code live} lanes of {@link #S}, 0 before (the tail vector at k − L). */
@@ -158,58 +157,82 @@ final class CpuKernels {
         int qo = i * k;
         float bui = biases ? bu[u] : 0f;
         float bii = biases ? bi[i] : 0f;
-        float e = (r - mu - bui - bii) - dot(p, po, q, qo, k);
         float etaP = lr / (float) Math.sqrt(gu[2 * u]);
         float etaQ = lr / (float) Math.sqrt(gi[2 * i]);
         float lwu = lambda * wu[u];
         float lwi = lambda * wi[i];
-        float sp = 0f;
-        float sq = 0f;
+        // p·q, ‖p‖², ‖q‖² in one pass (three independent chains); ‖h_p‖² and ‖h_q‖² follow from them
+        // as in CpuSgdKernels' register kernels, so the update pass accumulates nothing
+        float d = 0f;
+        float pp = 0f;
+        float qq = 0f;
         final int l = S.length();
         if (k < l) {
             for (int c = 0; c < k; c++) {
                 float pc = p[po + c];
                 float qc = q[qo + c];
-                float dp = e * qc - lwu * pc;
-                float dq = e * pc - lwi * qc;
-                p[po + c] = pc + etaP * dp;
-                q[qo + c] = qc + etaQ * dq;
-                sp += dp * dp;
-                sq += dq * dq;
+                d += pc * qc;
+                pp += pc * pc;
+                qq += qc * qc;
+            }
+        } else {
+            int bound = S.loopBound(k);
+            FloatVector accD = FloatVector.zero(S);
+            FloatVector accP = FloatVector.zero(S);
+            FloatVector accQ = FloatVector.zero(S);
+            for (int c = 0; c < bound; c += l) {
+                FloatVector pv = FloatVector.fromArray(S, p, po + c);
+                FloatVector qv = FloatVector.fromArray(S, q, qo + c);
+                accD = pv.fma(qv, accD);
+                accP = pv.fma(pv, accP);
+                accQ = qv.fma(qv, accQ);
+            }
+            if (bound < k) {
+                int o = k - l;
+                FloatVector w = tailWeight(k - bound);
+                FloatVector pt = FloatVector.fromArray(S, p, po + o);
+                FloatVector qt = FloatVector.fromArray(S, q, qo + o);
+                FloatVector qw = qt.mul(w);
+                accD = pt.fma(qw, accD);
+                accP = pt.fma(pt.mul(w), accP);
+                accQ = qt.fma(qw, accQ);
+            }
+            d = CpuSgdKernels.sumSF(accD);
+            pp = CpuSgdKernels.sumSF(accP);
+            qq = CpuSgdKernels.sumSF(accQ);
+        }
+        float e = (r - mu - bui - bii) - d;
+        if (k < l) {
+            for (int c = 0; c < k; c++) {
+                float pc = p[po + c];
+                float qc = q[qo + c];
+                p[po + c] = pc + etaP * (e * qc - lwu * pc);
+                q[qo + c] = qc + etaQ * (e * pc - lwi * qc);
             }
         } else {
             int bound = S.loopBound(k);
             int o = k - l;
             FloatVector pt = FloatVector.fromArray(S, p, po + o);
             FloatVector qt = FloatVector.fromArray(S, q, qo + o);
-            FloatVector accP = FloatVector.zero(S);
-            FloatVector accQ = FloatVector.zero(S);
+            FloatVector ve = FloatVector.broadcast(S, e);
             FloatVector vEtaP = FloatVector.broadcast(S, etaP);
             FloatVector vEtaQ = FloatVector.broadcast(S, etaQ);
             for (int c = 0; c < bound; c += l) {
                 FloatVector pv = FloatVector.fromArray(S, p, po + c);
                 FloatVector qv = FloatVector.fromArray(S, q, qo + c);
-                FloatVector dp = qv.mul(e).sub(pv.mul(lwu));
-                FloatVector dq = pv.mul(e).sub(qv.mul(lwi));
-                dp.fma(vEtaP, pv).intoArray(p, po + c);
-                dq.fma(vEtaQ, qv).intoArray(q, qo + c);
-                accP = dp.fma(dp, accP);
-                accQ = dq.fma(dq, accQ);
+                qv.fma(ve, pv.mul(-lwu)).fma(vEtaP, pv).intoArray(p, po + c);
+                pv.fma(ve, qv.mul(-lwi)).fma(vEtaQ, qv).intoArray(q, qo + c);
             }
             if (bound < k) {
-                FloatVector w = tailWeight(k - bound);
-                FloatVector dp = qt.mul(e).sub(pt.mul(lwu));
-                FloatVector dq = pt.mul(e).sub(qt.mul(lwi));
-                dp.fma(vEtaP, pt).intoArray(p, po + o);
-                dq.fma(vEtaQ, qt).intoArray(q, qo + o);
-                accP = dp.mul(w).fma(dp, accP);
-                accQ = dq.mul(w).fma(dq, accQ);
+                qt.fma(ve, pt.mul(-lwu)).fma(vEtaP, pt).intoArray(p, po + o);
+                pt.fma(ve, qt.mul(-lwi)).fma(vEtaQ, qt).intoArray(q, qo + o);
             }
-            sp = accP.reduceLanes(VectorOperators.ADD);
-            sq = accQ.reduceLanes(VectorOperators.ADD);
         }
-        gu[2 * u] += sp / k;
-        gi[2 * i] += sq / k;
+        // ‖e q − λw_u p‖² = e²‖q‖² − 2eλw_u(p·q) + λ²w_u²‖p‖² (old p and q), and alike for h_q
+        float sp = Math.max(0f, Math.fma(Math.fma(e, qq, -2f * lwu * d), e, lwu * lwu * pp));
+        float sq = Math.max(0f, Math.fma(Math.fma(e, pp, -2f * lwi * d), e, lwi * lwi * qq));
+        gu[2 * u] += sp * (1f / k);
+        gi[2 * i] += sq * (1f / k);
         if (biases) {
             float du = e - lambdaB * wu[u] * bui;
             float di = e - lambdaB * wi[i] * bii;

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * <p>{@link Optimizer#ADAGRAD} walks the same order with {@link CpuKernels#adagradPair}
  * (p_u, G_u and H_u register-resident for a run as for SGD; G_i, H_i read and written per rating).
  * The kernel is chosen per k ({@link CpuSgdKernels#choose}): a species and vector count that keep
- * p_u in registers for 4 ≤ k ≤ 4·L, else a vectorized loop.
+ * p_u in registers for 4 ≤ k ≤ 8·L (AdaGrad: 4·L), else a vectorized loop.
  */
 final class CpuSgd {
     private final Parallel parallel;
@@ -88,7 +88,7 @@ final class CpuSgd {
         float lambda = (float) obj.lambda();
         float lambdaB = (float) obj.lambdaBias();
         boolean biases = obj.biases() && m.biases;
-        final int kernel = CpuSgdKernels.choose(m.rank);
+        final int kernel = rule == Optimizer.ADAGRAD ? CpuSgdKernels.chooseAdagrad(m.rank) : CpuSgdKernels.choose(m.rank);
         double[] sse = new double[threads];
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] diagonalOrder = Permutation.random(grid, rnd);
@@ -174,17 +174,23 @@ final class CpuSgd {
         if (!"true".equals(System.getProperty("lfm.cpu.warmup"))) {
             return;
         }
-        int kernel = CpuSgdKernels.choose(k);
-        String key = kernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + kernel;
+        int sgdKernel = CpuSgdKernels.choose(k);
+        int adaKernel = CpuSgdKernels.chooseAdagrad(k);
+        String key = sgdKernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + sgdKernel;
+        if (adaKernel == CpuSgdKernels.LOOP && sgdKernel != CpuSgdKernels.LOOP) {
+            key += "+loop:" + k;
+        }
         if (!WARM.add(key)) {
             return;
         }
         parallel.forThreads(Math.min(2, parallel.threads()), th -> {
             if (parallel.threads() == 1) {
-                warmRule(kernel, k, false);
-                warmRule(kernel, k, true);
+                warmRule(sgdKernel, k, false);
+                warmRule(adaKernel, k, true);
+            } else if (th == 1) {
+                warmRule(adaKernel, k, true);
             } else {
-                warmRule(kernel, k, th == 1);
+                warmRule(sgdKernel, k, false);
             }
         });
     }

@@ -37,10 +37,14 @@ final class CpuSgdKernels {
     static final int F2 = 1;
     static final int F3 = 2;
     static final int F4 = 3;
-    static final int H1 = 4;
-    static final int H2 = 5;
-    static final int Q1 = 6;
-    static final int Q2 = 7;
+    static final int F5 = 4;
+    static final int F6 = 5;
+    static final int F7 = 6;
+    static final int F8 = 7;
+    static final int H1 = 8;
+    static final int H2 = 9;
+    static final int Q1 = 10;
+    static final int Q2 = 11;
 
     private CpuSgdKernels() {
     }
@@ -64,6 +68,25 @@ final class CpuSgdKernels {
         return VectorShuffle.fromOp(s, i -> i ^ step);
     }
 
+    /** Σ of the lanes of v (species SF) by the butterfly of the kernels, for small callers that C2 inlines whole. */
+    static float sumSF(FloatVector v) {
+        FloatVector sV = v;
+        if (SF.length() > 8 && SF.length() <= 16) {
+            sV = sV.add(sV.rearrange(XSF8));
+        }
+        if (SF.length() > 4 && SF.length() <= 16) {
+            sV = sV.add(sV.rearrange(XSF4));
+        }
+        if (SF.length() > 2 && SF.length() <= 16) {
+            sV = sV.add(sV.rearrange(XSF2));
+        }
+        if (SF.length() > 1 && SF.length() <= 16) {
+            sV = sV.add(sV.rearrange(XSF1));
+        }
+        final float s = SF.length() <= 16 ? sV.lane(0) : sV.reduceLanes(VectorOperators.ADD);
+        return s;
+    }
+
     private static VectorSpecies<Float> half(VectorSpecies<Float> s) {
         int bits = Math.max(64, s.vectorBitSize() / 2);
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
@@ -76,23 +99,31 @@ final class CpuSgdKernels {
     }
 
     /**
-     * The kernel for rank k: the species that covers k with the fewest vectors (at most 4; ties to
+     * The kernel for rank k: the species that covers k with the fewest vectors (at most 8; ties to
      * the narrower, which moves fewer bytes), from the preferred width and its half and quarter of
-     * at least 4 lanes; {@link #LOOP} when none does (k &lt; 4 or k &gt; 4·L). The system property
+     * at least 4 lanes; {@link #LOOP} when none does (k &lt; 4 or k &gt; 8·L). The system property
      * {@code lfm.cpu.kernel=loop} forces the loop (tests, benchmarks).
      */
     static int choose(int k) {
+        return choose(k, 8);
+    }
+
+    /** As {@link #choose}, for AdaGrad: at most 4 vectors (past that, the loop). */
+    static int chooseAdagrad(int k) {
+        return choose(k, 4);
+    }
+
+    private static int choose(int k, int maxVectors) {
         if ("loop".equals(System.getProperty("lfm.cpu.kernel"))) {
             return LOOP;
         }
         int best = LOOP;
         int bestV = Integer.MAX_VALUE;
-        int[][] shapes = {{F1, SF.length(), 1}, {F2, SF.length(), 2}, {F3, SF.length(), 3}, {F4, SF.length(), 4},
-                {H1, SH.length(), 1}, {H2, SH.length(), 2}, {Q1, SQ.length(), 1}, {Q2, SQ.length(), 2}};
+        int[][] shapes = {{F1, SF.length(), 1}, {F2, SF.length(), 2}, {F3, SF.length(), 3}, {F4, SF.length(), 4}, {F5, SF.length(), 5}, {F6, SF.length(), 6}, {F7, SF.length(), 7}, {F8, SF.length(), 8}, {H1, SH.length(), 1}, {H2, SH.length(), 2}, {Q1, SQ.length(), 1}, {Q2, SQ.length(), 2}};
         for (int[] s : shapes) {
             int lanes = s[1];
             int v = s[2];
-            if (lanes < 4 || lanes > k || (k + lanes - 1) / lanes != v) {
+            if (lanes < 4 || lanes > k || v > maxVectors || (k + lanes - 1) / lanes != v) {
                 continue;
             }
             if (v < bestV || (v == bestV && lanes < lanesOf(best))) {
@@ -105,7 +136,7 @@ final class CpuSgdKernels {
 
     private static int lanesOf(int kernel) {
         return switch (kernel) {
-            case F1, F2, F3, F4 -> SF.length();
+            case F1, F2, F3, F4, F5, F6, F7, F8 -> SF.length();
             case H1, H2 -> SH.length();
             case Q1, Q2 -> SQ.length();
             default -> Integer.MAX_VALUE;
@@ -121,7 +152,12 @@ final class CpuSgdKernels {
             case F1, H1, Q1 -> 1;
             case F2, H2, Q2 -> 2;
             case F3 -> 3;
-            default -> 4;
+            case F4 -> 4;
+            case F5 -> 5;
+            case F6 -> 6;
+            case F7 -> 7;
+            case F8 -> 8;
+            default -> throw new IllegalArgumentException("kernel " + kernel);
         };
         return (lanesOf(kernel) * 32) + "-bit x " + v;
     }
@@ -135,6 +171,10 @@ final class CpuSgdKernels {
             case F2 -> sgdF2(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
             case F3 -> sgdF3(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
             case F4 -> sgdF4(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+            case F5 -> sgdF5(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+            case F6 -> sgdF6(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+            case F7 -> sgdF7(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
+            case F8 -> sgdF8(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
             case H1 -> sgdH1(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
             case H2 -> sgdH2(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
             case Q1 -> sgdQ1(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA, uB, b, endB);
@@ -189,19 +229,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA0.mul(qA0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -221,19 +261,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB0.mul(qB0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -284,19 +324,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA0.mul(qA0);
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -350,19 +390,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -386,19 +426,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -457,19 +497,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -529,19 +569,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -568,19 +608,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -645,19 +685,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -723,19 +763,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -765,19 +805,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -848,19 +888,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -883,6 +923,980 @@ final class CpuSgdKernels {
         pA1.intoArray(p, poA + 1 * l);
         pA2.intoArray(p, poA + 2 * l);
         pA3.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        return sse;
+    }
+
+    /**
+     * SGD over a pair of runs, p_u in 5 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF5Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
+    static float sgdF5(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA, int uB, int b, int endB) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (5 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + oL);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
+        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
+        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
+        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
+        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + oL);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + oL);
+                final FloatVector qwA = qA4.mul(tw);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA4.mul(qwA));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float eA = (values[a] - mu - buA - biA) - dA;
+                sse += eA * eA;
+                final float wiA = wi[iA];
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+                final float decayQA = 1f - lr * lambda * wiA;
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
+            }
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
+                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
+                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
+                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
+                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + oL);
+                final FloatVector qwB = qB4.mul(tw);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB4.mul(qwB));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float eB = (values[b] - mu - buB - biB) - dB;
+                sse += eB * eB;
+                final float wiB = wi[iB];
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
+                final float decayQB = 1f - lr * lambda * wiB;
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
+                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
+                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
+                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
+                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
+                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + 3 * l);
+        pB4.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 5 vector(s) of SF. */
+    private static float sgdF5Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (5 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+            final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA4.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA4.mul(qwA));
+            if (SF.length() > 8 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float eA = (values[a] - mu - buA - biA) - dA;
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final float decayQA = 1f - lr * lambda * wiA;
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        return sse;
+    }
+
+    /**
+     * SGD over a pair of runs, p_u in 6 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF6Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
+    static float sgdF6(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA, int uB, int b, int endB) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (6 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + oL);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
+        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
+        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
+        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
+        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + 4 * l);
+        FloatVector pB5 = FloatVector.fromArray(SF, p, poB + oL);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
+                final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + oL);
+                final FloatVector qwA = qA5.mul(tw);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qwA, pA4.mul(qA4)));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float eA = (values[a] - mu - buA - biA) - dA;
+                sse += eA * eA;
+                final float wiA = wi[iA];
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+                final float decayQA = 1f - lr * lambda * wiA;
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
+                pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+                pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
+            }
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
+                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
+                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
+                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
+                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + 4 * l);
+                final FloatVector qB5 = FloatVector.fromArray(SF, q, qoB + oL);
+                final FloatVector qwB = qB5.mul(tw);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qwB, pB4.mul(qB4)));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float eB = (values[b] - mu - buB - biB) - dB;
+                sse += eB * eB;
+                final float wiB = wi[iB];
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
+                final float decayQB = 1f - lr * lambda * wiB;
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
+                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
+                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
+                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + 4 * l);
+                pB5.fma(vleB, qB5.mul(decayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
+                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
+                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
+                pB5 = qB5.fma(vleB, pB5.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + 3 * l);
+        pB4.intoArray(p, poB + 4 * l);
+        pB5.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 6 vector(s) of SF. */
+    private static float sgdF6Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (6 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+            final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
+            final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA5.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qwA, pA4.mul(qA4)));
+            if (SF.length() > 8 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float eA = (values[a] - mu - buA - biA) - dA;
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final float decayQA = 1f - lr * lambda * wiA;
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
+            pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+            pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        return sse;
+    }
+
+    /**
+     * SGD over a pair of runs, p_u in 7 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF7Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
+    static float sgdF7(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA, int uB, int b, int endB) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (7 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + 5 * l);
+        FloatVector pA6 = FloatVector.fromArray(SF, p, poA + oL);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
+        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
+        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
+        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
+        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + 4 * l);
+        FloatVector pB5 = FloatVector.fromArray(SF, p, poB + 5 * l);
+        FloatVector pB6 = FloatVector.fromArray(SF, p, poB + oL);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
+                final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
+                final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + oL);
+                final FloatVector qwA = qA6.mul(tw);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA6.mul(qwA)));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float eA = (values[a] - mu - buA - biA) - dA;
+                sse += eA * eA;
+                final float wiA = wi[iA];
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+                final float decayQA = 1f - lr * lambda * wiA;
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
+                pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
+                pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+                pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+                pA6 = qA6.fma(vleA, pA6.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
+            }
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
+                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
+                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
+                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
+                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + 4 * l);
+                final FloatVector qB5 = FloatVector.fromArray(SF, q, qoB + 5 * l);
+                final FloatVector qB6 = FloatVector.fromArray(SF, q, qoB + oL);
+                final FloatVector qwB = qB6.mul(tw);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qB5, pB4.mul(qB4)).add(pB6.mul(qwB)));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float eB = (values[b] - mu - buB - biB) - dB;
+                sse += eB * eB;
+                final float wiB = wi[iB];
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
+                final float decayQB = 1f - lr * lambda * wiB;
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
+                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
+                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
+                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + 4 * l);
+                pB5.fma(vleB, qB5.mul(decayQB)).intoArray(q, qoB + 5 * l);
+                pB6.fma(vleB, qB6.mul(decayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
+                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
+                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
+                pB5 = qB5.fma(vleB, pB5.mul(decayPB));
+                pB6 = qB6.fma(vleB, pB6.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + 3 * l);
+        pB4.intoArray(p, poB + 4 * l);
+        pB5.intoArray(p, poB + 5 * l);
+        pB6.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + 5 * l);
+        pA6.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 7 vector(s) of SF. */
+    private static float sgdF7Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (7 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + 5 * l);
+        FloatVector pA6 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+            final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
+            final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
+            final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA6.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA6.mul(qwA)));
+            if (SF.length() > 8 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float eA = (values[a] - mu - buA - biA) - dA;
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final float decayQA = 1f - lr * lambda * wiA;
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
+            pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
+            pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+            pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+            pA6 = qA6.fma(vleA, pA6.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + 5 * l);
+        pA6.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        return sse;
+    }
+
+    /**
+     * SGD over a pair of runs, p_u in 8 vector(s) of SF (the preferred species); see the class
+     * comment. The interleaved part is here, the rest of the longer run in {@link #sgdF8Run}
+     * (one loop per method keeps them small enough for C1 and C2 to compile).
+     */
+    static float sgdF8(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA, int uB, int b, int endB) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (8 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + 5 * l);
+        FloatVector pA6 = FloatVector.fromArray(SF, p, poA + 6 * l);
+        FloatVector pA7 = FloatVector.fromArray(SF, p, poA + oL);
+        final int poB = uB * k;
+        final float decayPB = 1f - lr * lambda * wu[uB];
+        final float biasDecayUB = lambdaB * wu[uB];
+        float buB = biases ? bu[uB] : 0f;
+        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
+        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
+        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
+        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
+        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + 4 * l);
+        FloatVector pB5 = FloatVector.fromArray(SF, p, poB + 5 * l);
+        FloatVector pB6 = FloatVector.fromArray(SF, p, poB + 6 * l);
+        FloatVector pB7 = FloatVector.fromArray(SF, p, poB + oL);
+        for (; a < endA && b < endB; a++, b++) {
+            {
+                final int iA = items[a];
+                final int qoA = iA * k;
+                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
+                final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
+                final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + 6 * l);
+                final FloatVector qA7 = FloatVector.fromArray(SF, q, qoA + oL);
+                final FloatVector qwA = qA7.mul(tw);
+                final float biA = biases ? bi[iA] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA7.fma(qwA, pA6.mul(qA6))));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dAV = dAV.add(dAV.rearrange(XSF1));
+                }
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float eA = (values[a] - mu - buA - biA) - dA;
+                sse += eA * eA;
+                final float wiA = wi[iA];
+                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+                final float decayQA = 1f - lr * lambda * wiA;
+                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
+                pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
+                pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + 6 * l);
+                pA7.fma(vleA, qA7.mul(decayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+                pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+                pA6 = qA6.fma(vleA, pA6.mul(decayPA));
+                pA7 = qA7.fma(vleA, pA7.mul(decayPA));
+                if (biases) {
+                    buA += lrBias * (eA - biasDecayUA * buA);
+                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+                }
+            }
+            {
+                final int iB = items[b];
+                final int qoB = iB * k;
+                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
+                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
+                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
+                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
+                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + 4 * l);
+                final FloatVector qB5 = FloatVector.fromArray(SF, q, qoB + 5 * l);
+                final FloatVector qB6 = FloatVector.fromArray(SF, q, qoB + 6 * l);
+                final FloatVector qB7 = FloatVector.fromArray(SF, q, qoB + oL);
+                final FloatVector qwB = qB7.mul(tw);
+                final float biB = biases ? bi[iB] : 0f;
+                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qB5, pB4.mul(qB4)).add(pB7.fma(qwB, pB6.mul(qB6))));
+                if (SF.length() > 8 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF8));
+                }
+                if (SF.length() > 4 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF4));
+                }
+                if (SF.length() > 2 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF2));
+                }
+                if (SF.length() > 1 && SF.length() <= 16) {
+                    dBV = dBV.add(dBV.rearrange(XSF1));
+                }
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float eB = (values[b] - mu - buB - biB) - dB;
+                sse += eB * eB;
+                final float wiB = wi[iB];
+                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
+                final float decayQB = 1f - lr * lambda * wiB;
+                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
+                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
+                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
+                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
+                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + 4 * l);
+                pB5.fma(vleB, qB5.mul(decayQB)).intoArray(q, qoB + 5 * l);
+                pB6.fma(vleB, qB6.mul(decayQB)).intoArray(q, qoB + 6 * l);
+                pB7.fma(vleB, qB7.mul(decayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
+                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
+                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
+                pB5 = qB5.fma(vleB, pB5.mul(decayPB));
+                pB6 = qB6.fma(vleB, pB6.mul(decayPB));
+                pB7 = qB7.fma(vleB, pB7.mul(decayPB));
+                if (biases) {
+                    buB += lrBias * (eB - biasDecayUB * buB);
+                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
+                }
+            }
+        }
+        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
+        pB0.intoArray(p, poB + 0);
+        pB1.intoArray(p, poB + 1 * l);
+        pB2.intoArray(p, poB + 2 * l);
+        pB3.intoArray(p, poB + 3 * l);
+        pB4.intoArray(p, poB + 4 * l);
+        pB5.intoArray(p, poB + 5 * l);
+        pB6.intoArray(p, poB + 6 * l);
+        pB7.intoArray(p, poB + oL);
+        if (biases) {
+            bu[uB] = buB;
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + 5 * l);
+        pA6.intoArray(p, poA + 6 * l);
+        pA7.intoArray(p, poA + oL);
+        if (biases) {
+            bu[uA] = buA;
+        }
+        if (a < endA) {
+            sse += sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+        }
+        if (b < endB) {
+            sse += sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
+        }
+        return sse;
+    }
+
+    /** SGD over one run (user uA, ratings [a, endA)), p_u in 8 vector(s) of SF. */
+    private static float sgdF8Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        final int l = SF.length();
+        final int oL = k - l;
+        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (8 * l - k));
+        float sse = 0f;
+        final int poA = uA * k;
+        final float decayPA = 1f - lr * lambda * wu[uA];
+        final float biasDecayUA = lambdaB * wu[uA];
+        float buA = biases ? bu[uA] : 0f;
+        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
+        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
+        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
+        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
+        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
+        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + 5 * l);
+        FloatVector pA6 = FloatVector.fromArray(SF, p, poA + 6 * l);
+        FloatVector pA7 = FloatVector.fromArray(SF, p, poA + oL);
+        for (; a < endA; a++) {
+            final int iA = items[a];
+            final int qoA = iA * k;
+            final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
+            final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
+            final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
+            final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
+            final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
+            final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
+            final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + 6 * l);
+            final FloatVector qA7 = FloatVector.fromArray(SF, q, qoA + oL);
+            final FloatVector qwA = qA7.mul(tw);
+            final float biA = biases ? bi[iA] : 0f;
+            // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA7.fma(qwA, pA6.mul(qA6))));
+            if (SF.length() > 8 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF8));
+            }
+            if (SF.length() > 4 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF4));
+            }
+            if (SF.length() > 2 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF2));
+            }
+            if (SF.length() > 1 && SF.length() <= 16) {
+                dAV = dAV.add(dAV.rearrange(XSF1));
+            }
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float eA = (values[a] - mu - buA - biA) - dA;
+            sse += eA * eA;
+            final float wiA = wi[iA];
+            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final float decayQA = 1f - lr * lambda * wiA;
+            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
+            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
+            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
+            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
+            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
+            pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
+            pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + 6 * l);
+            pA7.fma(vleA, qA7.mul(decayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+            pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+            pA6 = qA6.fma(vleA, pA6.mul(decayPA));
+            pA7 = qA7.fma(vleA, pA7.mul(decayPA));
+            if (biases) {
+                buA += lrBias * (eA - biasDecayUA * buA);
+                bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
+            }
+        }
+        pA0.intoArray(p, poA + 0);
+        pA1.intoArray(p, poA + 1 * l);
+        pA2.intoArray(p, poA + 2 * l);
+        pA3.intoArray(p, poA + 3 * l);
+        pA4.intoArray(p, poA + 4 * l);
+        pA5.intoArray(p, poA + 5 * l);
+        pA6.intoArray(p, poA + 6 * l);
+        pA7.intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -918,19 +1932,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA0.mul(qA0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -950,19 +1964,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB0.mul(qB0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -1013,19 +2027,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA0.mul(qA0);
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -1079,19 +2093,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -1115,19 +2129,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -1186,19 +2200,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -1250,19 +2264,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA0.mul(qA0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -1282,19 +2296,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB0.mul(qB0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -1345,19 +2359,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA0.mul(qA0);
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -1411,19 +2425,19 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -1447,19 +2461,19 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -1518,19 +2532,19 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -1587,47 +2601,47 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA0.mul(qA0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA0.mul(pA0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA0.mul(qA0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -1659,47 +2673,47 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB0.mul(qB0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB0.mul(pB0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB0.mul(qB0);
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -1773,47 +2787,47 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA0.mul(qA0);
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA0.mul(pA0);
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA0.mul(qA0);
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -1889,47 +2903,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwA = pA1.mul(tw);
                 FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -1968,47 +2982,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwB = pB1.mul(tw);
                 FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -2093,47 +3107,47 @@ final class CpuSgdKernels {
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             final FloatVector pwA = pA1.mul(tw);
             FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -2217,47 +3231,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwA = pA2.mul(tw);
                 FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA2.mul(pwA));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA2.mul(qwA));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -2301,47 +3315,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwB = pB2.mul(tw);
                 FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB1.fma(pB1, pB0.mul(pB0)).add(pB2.mul(pwB));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB1.fma(qB1, qB0.mul(qB0)).add(qB2.mul(qwB));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -2434,47 +3448,47 @@ final class CpuSgdKernels {
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             final FloatVector pwA = pA2.mul(tw);
             FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA2.mul(pwA));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA2.mul(qwA));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -2566,47 +3580,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwA = pA3.mul(tw);
                 FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSF1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA3.fma(pwA, pA2.mul(pA2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSF1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA3.fma(qwA, qA2.mul(qA2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSF1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -2655,47 +3669,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwB = pB3.mul(tw);
                 FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSF1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB1.fma(pB1, pB0.mul(pB0)).add(pB3.fma(pwB, pB2.mul(pB2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSF1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB1.fma(qB1, qB0.mul(qB0)).add(qB3.fma(qwB, qB2.mul(qB2)));
-                if (SF.length() > 8) {
+                if (SF.length() > 8 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF8));
                 }
-                if (SF.length() > 4) {
+                if (SF.length() > 4 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF4));
                 }
-                if (SF.length() > 2) {
+                if (SF.length() > 2 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF2));
                 }
-                if (SF.length() > 1) {
+                if (SF.length() > 1 && SF.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSF1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -2796,47 +3810,47 @@ final class CpuSgdKernels {
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             final FloatVector pwA = pA3.mul(tw);
             FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSF1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA3.fma(pwA, pA2.mul(pA2)));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSF1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA3.fma(qwA, qA2.mul(qA2)));
-            if (SF.length() > 8) {
+            if (SF.length() > 8 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF8));
             }
-            if (SF.length() > 4) {
+            if (SF.length() > 4 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF4));
             }
-            if (SF.length() > 2) {
+            if (SF.length() > 2 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF2));
             }
-            if (SF.length() > 1) {
+            if (SF.length() > 1 && SF.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSF1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -2921,47 +3935,47 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA0.mul(qA0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA0.mul(pA0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA0.mul(qA0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -2993,47 +4007,47 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB0.mul(qB0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB0.mul(pB0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SH.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB0.mul(qB0);
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SH.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -3107,47 +4121,47 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA0.mul(qA0);
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA0.mul(pA0);
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA0.mul(qA0);
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -3223,47 +4237,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwA = pA1.mul(tw);
                 FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSH1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSH1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSH1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -3302,47 +4316,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwB = pB1.mul(tw);
                 FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSH1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSH1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SH.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
-                if (SH.length() > 8) {
+                if (SH.length() > 8 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH8));
                 }
-                if (SH.length() > 4) {
+                if (SH.length() > 4 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH4));
                 }
-                if (SH.length() > 2) {
+                if (SH.length() > 2 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH2));
                 }
-                if (SH.length() > 1) {
+                if (SH.length() > 1 && SH.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSH1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SH.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -3427,47 +4441,47 @@ final class CpuSgdKernels {
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             final FloatVector pwA = pA1.mul(tw);
             FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSH1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSH1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-            if (SH.length() > 8) {
+            if (SH.length() > 8 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH8));
             }
-            if (SH.length() > 4) {
+            if (SH.length() > 4 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH4));
             }
-            if (SH.length() > 2) {
+            if (SH.length() > 2 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH2));
             }
-            if (SH.length() > 1) {
+            if (SH.length() > 1 && SH.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSH1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -3542,47 +4556,47 @@ final class CpuSgdKernels {
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dAV = pA0.mul(qA0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA0.mul(pA0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA0.mul(qA0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -3614,47 +4628,47 @@ final class CpuSgdKernels {
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 FloatVector dBV = pB0.mul(qB0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB0.mul(pB0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SQ.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB0.mul(qB0);
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SQ.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -3728,47 +4742,47 @@ final class CpuSgdKernels {
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             FloatVector dAV = pA0.mul(qA0);
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA0.mul(pA0);
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA0.mul(qA0);
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
@@ -3844,47 +4858,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwA = pA1.mul(tw);
                 FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dAV = dAV.add(dAV.rearrange(XSQ1));
                 }
-                final float dA = dAV.lane(0);
+                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     ppAV = ppAV.add(ppAV.rearrange(XSQ1));
                 }
-                final float ppA = ppAV.lane(0);
+                final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     qqAV = qqAV.add(qqAV.rearrange(XSQ1));
                 }
-                final float qqA = qqAV.lane(0);
+                final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
@@ -3923,47 +4937,47 @@ final class CpuSgdKernels {
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
                 final FloatVector pwB = pB1.mul(tw);
                 FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     dBV = dBV.add(dBV.rearrange(XSQ1));
                 }
-                final float dB = dBV.lane(0);
+                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
                 FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     ppBV = ppBV.add(ppBV.rearrange(XSQ1));
                 }
-                final float ppB = ppBV.lane(0);
+                final float ppB = SQ.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
                 FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
-                if (SQ.length() > 8) {
+                if (SQ.length() > 8 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ8));
                 }
-                if (SQ.length() > 4) {
+                if (SQ.length() > 4 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ4));
                 }
-                if (SQ.length() > 2) {
+                if (SQ.length() > 2 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ2));
                 }
-                if (SQ.length() > 1) {
+                if (SQ.length() > 1 && SQ.length() <= 16) {
                     qqBV = qqBV.add(qqBV.rearrange(XSQ1));
                 }
-                final float qqB = qqBV.lane(0);
+                final float qqB = SQ.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
@@ -4048,47 +5062,47 @@ final class CpuSgdKernels {
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
             final FloatVector pwA = pA1.mul(tw);
             FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 dAV = dAV.add(dAV.rearrange(XSQ1));
             }
-            final float dA = dAV.lane(0);
+            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
             FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 ppAV = ppAV.add(ppAV.rearrange(XSQ1));
             }
-            final float ppA = ppAV.lane(0);
+            final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
             FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-            if (SQ.length() > 8) {
+            if (SQ.length() > 8 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ8));
             }
-            if (SQ.length() > 4) {
+            if (SQ.length() > 4 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ4));
             }
-            if (SQ.length() > 2) {
+            if (SQ.length() > 2 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ2));
             }
-            if (SQ.length() > 1) {
+            if (SQ.length() > 1 && SQ.length() <= 16) {
                 qqAV = qqAV.add(qqAV.rearrange(XSQ1));
             }
-            final float qqA = qqAV.lane(0);
+            final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
