@@ -13,6 +13,10 @@ SHAPES = [("F", 1), ("F", 2), ("F", 3), ("F", 4), ("F", 5), ("F", 6), ("F", 7), 
 # AdaGrad's pair kernels past 4 vectors exceed the 8000 bytecodes above which HotSpot compiles
 # nothing (DontCompileHugeMethods): k above 4·L takes the loop for AdaGrad
 ADA_SHAPES = [(s, v) for s, v in SHAPES if v <= 4]
+# past this many vectors a pair kernel (two runs interleaved) is too large for C1 to compile
+# ("out of virtual registers"; a method C1 cannot compile is never profiled, so never reaches C2):
+# the pair method takes the two runs one after the other
+PAIR_MAX = 4
 
 
 def off(j, v):
@@ -131,6 +135,12 @@ def method(s, v, ada, single):
         a(f"    static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
         a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
         a(f"            int uA, int a, int endA, int uB, int b, int endB) {{")
+    if not single and v > PAIR_MAX:
+        # no interleaved loop past PAIR_MAX vectors: the two runs one after the other
+        args = "p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases" + (", gu, gi" if ada else "")
+        a(f"        return {name}Run({args}, uA, a, endA) + {name}Run({args}, uB, b, endB);")
+        a("    }")
+        return "\n".join(out)
     a(f"        final int l = {sp}.length();")
     a("        final int oL = k - l;")
     if v > 1:
@@ -252,9 +262,10 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-resident per-rating kernels for every k from 4 to 4·L (L = the preferred lane count):
- * the two users' p rows of a pair of runs ({{@link CpuKernels#sgdPair}}'s order: A₁ B₁ A₂ B₂ …,
- * then the rest of the longer run) stay in V vectors of one species for the whole run. A row of k
+ * Register-resident per-rating kernels for every k from 4 to 8·L for SGD and 4·L for AdaGrad (L =
+ * the preferred lane count): the two users' p rows of a pair of runs ({{@link CpuKernels#sgdPair}}'s
+ * order: A₁ B₁ A₂ B₂ …, then the rest of the longer run; past {PAIR_MAX} vectors one run after the
+ * other, {{@link #interleaves}}) stay in V vectors of one species for the whole run. A row of k
  * floats is covered by V = ⌈k/L_s⌉ vectors at offsets 0, L_s, …, and the last at k − L_s, so
  * the last vector overlaps the one before it when L_s does not divide k: every lane of the overlap
  * is computed twice from the same old values (identical results, stored twice), and the dot
@@ -337,16 +348,29 @@ final class CpuSgdKernels {{
         }};
     }}
 
+    /**
+     * Whether {{@code kernel}} visits a pair of runs interleaved (A₁ B₁ A₂ B₂ …, then the rest of
+     * the longer): the loop and the kernels of at most {PAIR_MAX} vectors. Past that the pair's runs
+     * go one after the other (A's whole run, then B's): such a kernel is bound by its arithmetic, not
+     * by the p_u dependency chain, and a pair kernel of its size is too large for C1 to compile.
+     */
+    static boolean interleaves(int kernel) {{
+        return kernel == LOOP || vectors(kernel) <= {PAIR_MAX};
+    }}
+
+    private static int vectors(int kernel) {{
+        return switch (kernel) {{
+{vec_cases}
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        }};
+    }}
+
     /** A name for {{@code kernel}} ("512-bit x 4", "loop"), for reports and tests. */
     static String describe(int kernel) {{
         if (kernel == LOOP) {{
             return "loop";
         }}
-        int v = switch (kernel) {{
-{vec_cases}
-            default -> throw new IllegalArgumentException("kernel " + kernel);
-        }};
-        return (lanesOf(kernel) * 32) + "-bit x " + v;
+        return (lanesOf(kernel) * 32) + "-bit x " + vectors(kernel);
     }}
 
     /** SGD over a pair of runs with register kernel {{@code kernel}} (not {{@link #LOOP}}); returns Σe². */

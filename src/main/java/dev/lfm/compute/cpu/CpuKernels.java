@@ -282,7 +282,8 @@ final class CpuKernels {
      * dependency chains (p_u → p_u·q_i → e → p_u) are independent, so the core overlaps them;
      * where A and B rate the same item, B's update sees A's (program order). Pass uB = −1 for a
      * lone last run. {@code kernel} is {@link CpuSgdKernels#choose}(k): a register-resident kernel
-     * (p_u in vector registers for the run) or {@link CpuSgdKernels#LOOP}. Returns Σe² of the
+     * (p_u in vector registers for the run) or {@link CpuSgdKernels#LOOP}; a kernel that does not
+     * {@link CpuSgdKernels#interleaves interleave} takes A's run, then B's. Returns Σe² of the
      * updates (pre-update residuals).
      */
     static float sgdPair(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,

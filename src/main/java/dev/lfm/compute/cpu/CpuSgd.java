@@ -15,8 +15,12 @@ import java.util.SplittableRandom;
  * <p>The visiting order is the plan's: blocks in a seeded random diagonal order each epoch;
  * inside a block, users' runs (all of a user's ratings in the block, in an order shuffled once
  * when the plan is built) taken two at a time, users ascending, the two runs' ratings alternating
- * (A₁ B₁ A₂ B₂ …, then the rest of the longer). p_u and b_u stay in registers across a run, and
- * the two users' independent dependency chains overlap in the core.
+ * (A₁ B₁ A₂ B₂ …, then the rest of the longer; for the widest register kernels, which are bound
+ * by arithmetic, one run after the other: {@link CpuSgdKernels#interleaves}). p_u and b_u stay in
+ * registers across a run, and the two users' independent dependency chains overlap in the core.
+ *
+ * <p>Rows are dealt to blocks in chunks of neighbouring indices ({@link SgdPlan}), so threads on
+ * different blocks do not write the same cache lines.
  *
  * <p>{@link Optimizer#ADAGRAD} walks the same order with {@link CpuKernels#adagradPair}
  * (p_u, G_u and H_u register-resident for a run as for SGD; G_i, H_i read and written per rating).

@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-resident per-rating kernels for every k from 4 to 4·L (L = the preferred lane count):
- * the two users' p rows of a pair of runs ({@link CpuKernels#sgdPair}'s order: A₁ B₁ A₂ B₂ …,
- * then the rest of the longer run) stay in V vectors of one species for the whole run. A row of k
+ * Register-resident per-rating kernels for every k from 4 to 8·L for SGD and 4·L for AdaGrad (L =
+ * the preferred lane count): the two users' p rows of a pair of runs ({@link CpuKernels#sgdPair}'s
+ * order: A₁ B₁ A₂ B₂ …, then the rest of the longer run; past 4 vectors one run after the
+ * other, {@link #interleaves}) stay in V vectors of one species for the whole run. A row of k
  * floats is covered by V = ⌈k/L_s⌉ vectors at offsets 0, L_s, …, and the last at k − L_s, so
  * the last vector overlaps the one before it when L_s does not divide k: every lane of the overlap
  * is computed twice from the same old values (identical results, stored twice), and the dot
@@ -143,12 +144,18 @@ final class CpuSgdKernels {
         };
     }
 
-    /** A name for {@code kernel} ("512-bit x 4", "loop"), for reports and tests. */
-    static String describe(int kernel) {
-        if (kernel == LOOP) {
-            return "loop";
-        }
-        int v = switch (kernel) {
+    /**
+     * Whether {@code kernel} visits a pair of runs interleaved (A₁ B₁ A₂ B₂ …, then the rest of
+     * the longer): the loop and the kernels of at most 4 vectors. Past that the pair's runs
+     * go one after the other (A's whole run, then B's): such a kernel is bound by its arithmetic, not
+     * by the p_u dependency chain, and a pair kernel of its size is too large for C1 to compile.
+     */
+    static boolean interleaves(int kernel) {
+        return kernel == LOOP || vectors(kernel) <= 4;
+    }
+
+    private static int vectors(int kernel) {
+        return switch (kernel) {
             case F1, H1, Q1 -> 1;
             case F2, H2, Q2 -> 2;
             case F3 -> 3;
@@ -159,7 +166,14 @@ final class CpuSgdKernels {
             case F8 -> 8;
             default -> throw new IllegalArgumentException("kernel " + kernel);
         };
-        return (lanesOf(kernel) * 32) + "-bit x " + v;
+    }
+
+    /** A name for {@code kernel} ("512-bit x 4", "loop"), for reports and tests. */
+    static String describe(int kernel) {
+        if (kernel == LOOP) {
+            return "loop";
+        }
+        return (lanesOf(kernel) * 32) + "-bit x " + vectors(kernel);
     }
 
     /** SGD over a pair of runs with register kernel {@code kernel} (not {@link #LOOP}); returns Σe². */
@@ -937,144 +951,7 @@ final class CpuSgdKernels {
     static float sgdF5(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
-        final int l = SF.length();
-        final int oL = k - l;
-        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (5 * l - k));
-        float sse = 0f;
-        final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
-        final float biasDecayUA = lambdaB * wu[uA];
-        float buA = biases ? bu[uA] : 0f;
-        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
-        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
-        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
-        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
-        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + oL);
-        final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
-        final float biasDecayUB = lambdaB * wu[uB];
-        float buB = biases ? bu[uB] : 0f;
-        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
-        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
-        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
-        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
-        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
-            {
-                final int iA = items[a];
-                final int qoA = iA * k;
-                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
-                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
-                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
-                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA4.mul(tw);
-                final float biA = biases ? bi[iA] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA4.mul(qwA));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
-                sse += eA * eA;
-                final float wiA = wi[iA];
-                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-                if (biases) {
-                    buA += lrBias * (eA - biasDecayUA * buA);
-                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
-                }
-            }
-            {
-                final int iB = items[b];
-                final int qoB = iB * k;
-                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
-                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
-                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB4.mul(tw);
-                final float biB = biases ? bi[iB] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB4.mul(qwB));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
-                sse += eB * eB;
-                final float wiB = wi[iB];
-                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
-                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
-                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
-                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
-                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
-                if (biases) {
-                    buB += lrBias * (eB - biasDecayUB * buB);
-                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-                }
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + 3 * l);
-        pB4.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + oL);
-        if (biases) {
-            bu[uA] = buA;
-        }
-        if (a < endA) {
-            sse += sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
-        }
-        if (b < endB) {
-            sse += sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
-        }
-        return sse;
+        return sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA) + sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 5 vector(s) of SF. */
@@ -1158,154 +1035,7 @@ final class CpuSgdKernels {
     static float sgdF6(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
-        final int l = SF.length();
-        final int oL = k - l;
-        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (6 * l - k));
-        float sse = 0f;
-        final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
-        final float biasDecayUA = lambdaB * wu[uA];
-        float buA = biases ? bu[uA] : 0f;
-        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
-        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
-        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
-        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
-        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
-        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + oL);
-        final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
-        final float biasDecayUB = lambdaB * wu[uB];
-        float buB = biases ? bu[uB] : 0f;
-        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
-        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
-        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
-        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
-        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + 4 * l);
-        FloatVector pB5 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
-            {
-                final int iA = items[a];
-                final int qoA = iA * k;
-                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
-                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
-                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
-                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
-                final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA5.mul(tw);
-                final float biA = biases ? bi[iA] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qwA, pA4.mul(qA4)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
-                sse += eA * eA;
-                final float wiA = wi[iA];
-                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
-                pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-                pA5 = qA5.fma(vleA, pA5.mul(decayPA));
-                if (biases) {
-                    buA += lrBias * (eA - biasDecayUA * buA);
-                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
-                }
-            }
-            {
-                final int iB = items[b];
-                final int qoB = iB * k;
-                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
-                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
-                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + 4 * l);
-                final FloatVector qB5 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB5.mul(tw);
-                final float biB = biases ? bi[iB] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qwB, pB4.mul(qB4)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
-                sse += eB * eB;
-                final float wiB = wi[iB];
-                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
-                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
-                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
-                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + 4 * l);
-                pB5.fma(vleB, qB5.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
-                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
-                pB5 = qB5.fma(vleB, pB5.mul(decayPB));
-                if (biases) {
-                    buB += lrBias * (eB - biasDecayUB * buB);
-                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-                }
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + 3 * l);
-        pB4.intoArray(p, poB + 4 * l);
-        pB5.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + 4 * l);
-        pA5.intoArray(p, poA + oL);
-        if (biases) {
-            bu[uA] = buA;
-        }
-        if (a < endA) {
-            sse += sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
-        }
-        if (b < endB) {
-            sse += sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
-        }
-        return sse;
+        return sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA) + sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 6 vector(s) of SF. */
@@ -1394,164 +1124,7 @@ final class CpuSgdKernels {
     static float sgdF7(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
-        final int l = SF.length();
-        final int oL = k - l;
-        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (7 * l - k));
-        float sse = 0f;
-        final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
-        final float biasDecayUA = lambdaB * wu[uA];
-        float buA = biases ? bu[uA] : 0f;
-        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
-        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
-        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
-        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
-        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
-        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + 5 * l);
-        FloatVector pA6 = FloatVector.fromArray(SF, p, poA + oL);
-        final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
-        final float biasDecayUB = lambdaB * wu[uB];
-        float buB = biases ? bu[uB] : 0f;
-        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
-        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
-        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
-        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
-        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + 4 * l);
-        FloatVector pB5 = FloatVector.fromArray(SF, p, poB + 5 * l);
-        FloatVector pB6 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
-            {
-                final int iA = items[a];
-                final int qoA = iA * k;
-                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
-                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
-                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
-                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
-                final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
-                final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA6.mul(tw);
-                final float biA = biases ? bi[iA] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA6.mul(qwA)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
-                sse += eA * eA;
-                final float wiA = wi[iA];
-                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
-                pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
-                pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-                pA5 = qA5.fma(vleA, pA5.mul(decayPA));
-                pA6 = qA6.fma(vleA, pA6.mul(decayPA));
-                if (biases) {
-                    buA += lrBias * (eA - biasDecayUA * buA);
-                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
-                }
-            }
-            {
-                final int iB = items[b];
-                final int qoB = iB * k;
-                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
-                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
-                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + 4 * l);
-                final FloatVector qB5 = FloatVector.fromArray(SF, q, qoB + 5 * l);
-                final FloatVector qB6 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB6.mul(tw);
-                final float biB = biases ? bi[iB] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qB5, pB4.mul(qB4)).add(pB6.mul(qwB)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
-                sse += eB * eB;
-                final float wiB = wi[iB];
-                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
-                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
-                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
-                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + 4 * l);
-                pB5.fma(vleB, qB5.mul(decayQB)).intoArray(q, qoB + 5 * l);
-                pB6.fma(vleB, qB6.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
-                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
-                pB5 = qB5.fma(vleB, pB5.mul(decayPB));
-                pB6 = qB6.fma(vleB, pB6.mul(decayPB));
-                if (biases) {
-                    buB += lrBias * (eB - biasDecayUB * buB);
-                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-                }
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + 3 * l);
-        pB4.intoArray(p, poB + 4 * l);
-        pB5.intoArray(p, poB + 5 * l);
-        pB6.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + 4 * l);
-        pA5.intoArray(p, poA + 5 * l);
-        pA6.intoArray(p, poA + oL);
-        if (biases) {
-            bu[uA] = buA;
-        }
-        if (a < endA) {
-            sse += sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
-        }
-        if (b < endB) {
-            sse += sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
-        }
-        return sse;
+        return sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA) + sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 7 vector(s) of SF. */
@@ -1645,174 +1218,7 @@ final class CpuSgdKernels {
     static float sgdF8(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA, int uB, int b, int endB) {
-        final int l = SF.length();
-        final int oL = k - l;
-        final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (8 * l - k));
-        float sse = 0f;
-        final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
-        final float biasDecayUA = lambdaB * wu[uA];
-        float buA = biases ? bu[uA] : 0f;
-        FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
-        FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
-        FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
-        FloatVector pA3 = FloatVector.fromArray(SF, p, poA + 3 * l);
-        FloatVector pA4 = FloatVector.fromArray(SF, p, poA + 4 * l);
-        FloatVector pA5 = FloatVector.fromArray(SF, p, poA + 5 * l);
-        FloatVector pA6 = FloatVector.fromArray(SF, p, poA + 6 * l);
-        FloatVector pA7 = FloatVector.fromArray(SF, p, poA + oL);
-        final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
-        final float biasDecayUB = lambdaB * wu[uB];
-        float buB = biases ? bu[uB] : 0f;
-        FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
-        FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
-        FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
-        FloatVector pB3 = FloatVector.fromArray(SF, p, poB + 3 * l);
-        FloatVector pB4 = FloatVector.fromArray(SF, p, poB + 4 * l);
-        FloatVector pB5 = FloatVector.fromArray(SF, p, poB + 5 * l);
-        FloatVector pB6 = FloatVector.fromArray(SF, p, poB + 6 * l);
-        FloatVector pB7 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
-            {
-                final int iA = items[a];
-                final int qoA = iA * k;
-                final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
-                final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
-                final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
-                final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
-                final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
-                final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
-                final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + 6 * l);
-                final FloatVector qA7 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA7.mul(tw);
-                final float biA = biases ? bi[iA] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA7.fma(qwA, pA6.mul(qA6))));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
-                sse += eA * eA;
-                final float wiA = wi[iA];
-                final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-                pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
-                pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
-                pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + 6 * l);
-                pA7.fma(vleA, qA7.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-                pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-                pA5 = qA5.fma(vleA, pA5.mul(decayPA));
-                pA6 = qA6.fma(vleA, pA6.mul(decayPA));
-                pA7 = qA7.fma(vleA, pA7.mul(decayPA));
-                if (biases) {
-                    buA += lrBias * (eA - biasDecayUA * buA);
-                    bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
-                }
-            }
-            {
-                final int iB = items[b];
-                final int qoB = iB * k;
-                final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
-                final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
-                final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
-                final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + 3 * l);
-                final FloatVector qB4 = FloatVector.fromArray(SF, q, qoB + 4 * l);
-                final FloatVector qB5 = FloatVector.fromArray(SF, q, qoB + 5 * l);
-                final FloatVector qB6 = FloatVector.fromArray(SF, q, qoB + 6 * l);
-                final FloatVector qB7 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB7.mul(tw);
-                final float biB = biases ? bi[iB] : 0f;
-                // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qB3, pB2.mul(qB2))).add(pB5.fma(qB5, pB4.mul(qB4)).add(pB7.fma(qwB, pB6.mul(qB6))));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
-                sse += eB * eB;
-                final float wiB = wi[iB];
-                final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
-                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
-                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + 3 * l);
-                pB4.fma(vleB, qB4.mul(decayQB)).intoArray(q, qoB + 4 * l);
-                pB5.fma(vleB, qB5.mul(decayQB)).intoArray(q, qoB + 5 * l);
-                pB6.fma(vleB, qB6.mul(decayQB)).intoArray(q, qoB + 6 * l);
-                pB7.fma(vleB, qB7.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
-                pB4 = qB4.fma(vleB, pB4.mul(decayPB));
-                pB5 = qB5.fma(vleB, pB5.mul(decayPB));
-                pB6 = qB6.fma(vleB, pB6.mul(decayPB));
-                pB7 = qB7.fma(vleB, pB7.mul(decayPB));
-                if (biases) {
-                    buB += lrBias * (eB - biasDecayUB * buB);
-                    bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
-                }
-            }
-        }
-        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + 3 * l);
-        pB4.intoArray(p, poB + 4 * l);
-        pB5.intoArray(p, poB + 5 * l);
-        pB6.intoArray(p, poB + 6 * l);
-        pB7.intoArray(p, poB + oL);
-        if (biases) {
-            bu[uB] = buB;
-        }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + 4 * l);
-        pA5.intoArray(p, poA + 5 * l);
-        pA6.intoArray(p, poA + 6 * l);
-        pA7.intoArray(p, poA + oL);
-        if (biases) {
-            bu[uA] = buA;
-        }
-        if (a < endA) {
-            sse += sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
-        }
-        if (b < endB) {
-            sse += sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
-        }
-        return sse;
+        return sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA) + sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uB, b, endB);
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 8 vector(s) of SF. */

@@ -83,7 +83,10 @@ class CpuSgdOddRankTest {
         assertThat(out.p[0]).isNotEqualTo(init.p[0]);
     }
 
-    /** Scalar reference: CpuSgd's one-thread order, every update in plain float arithmetic. */
+    /**
+     * Scalar reference: CpuSgd's one-thread order (a pair of runs interleaved, or one after the
+     * other for the kernels that do so), every update in plain float arithmetic.
+     */
     private static FactorModel reference(Ratings r, FactorModel m, Objective obj, Optimizer rule, double[] lastSse) {
         CpuRatingSet t = new CpuRatingSet(r);
         SgdPlan plan = new SgdPlan(r, 1, 101);
@@ -94,6 +97,8 @@ class CpuSgdOddRankTest {
         java.util.Arrays.fill(gu, 1f);
         java.util.Arrays.fill(gi, 1f);
         boolean ada = rule == Optimizer.ADAGRAD;
+        int kernel = ada ? CpuSgdKernels.chooseAdagrad(m.rank) : CpuSgdKernels.choose(m.rank);
+        boolean interleaved = CpuSgdKernels.interleaves(kernel);
         for (int e = 1; e <= EPOCHS; e++) {
             double sse = 0;
             for (int run = 0; run < plan.numRuns(); run += 2) {
@@ -104,6 +109,10 @@ class CpuSgdOddRankTest {
                 int uB = pair ? plan.runUser[run + 1] : -1;
                 int b = pair ? plan.runStart[run + 1] : 0;
                 int endB = pair ? plan.runStart[run + 2] : 0;
+                while (!interleaved && a < endA) {
+                    sse += one(m, uA, plan.items[a], plan.values[a], obj, wu, wi, ada, gu, gi);
+                    a++;
+                }
                 while (a < endA || b < endB) {
                     if (a < endA) {
                         sse += one(m, uA, plan.items[a], plan.values[a], obj, wu, wi, ada, gu, gi);
