@@ -44,15 +44,18 @@ def tree(terms):
 
 def dot(x, v):
     # p_j·q_j summed; the last vector's q is pre-weighted (zero on lanes that overlap the one before)
-    return tree([(f"p{x}{j}", f"qw{x}" if (j == v - 1 and v > 1) else f"q{x}{j}") for j in range(v)])
+    # receivers q (fresh loads, their class known to C2), never the loop-carried p: see the class comment
+    return tree([(f"qw{x}" if (j == v - 1 and v > 1) else f"q{x}{j}", f"p{x}{j}") for j in range(v)])
 
 
-def norm(r, x, v):
-    # ‖r_x‖² with the overlapping lanes of the last vector weighted out
-    return tree([(f"{r}{x}{j}", f"{r}w{x}" if (j == v - 1 and v > 1) else f"{r}{x}{j}") for j in range(v)])
+def norm(r, x, v, w):
+    # ‖r_x‖² with the overlapping lanes of the last vector weighted out (w: that vector times the weights)
+    return tree([(f"{r}{x}{j}", w if (j == v - 1 and v > 1) else f"{r}{x}{j}") for j in range(v)])
 
 
 def step(x, idx, v, sp, ada, ind):
+    # Every Vector API receiver below is a fresh load, a broadcast, a loop invariant or the result
+    # of an op on such a receiver; the loop-carried p vectors appear only as arguments (class comment)
     o = []
     a = o.append
     a(f"final int i{x} = items[{idx}];")
@@ -69,39 +72,41 @@ def step(x, idx, v, sp, ada, ind):
         a(f"sse += e{x} * e{x};")
         a(f"final float wi{x} = wi[i{x}];")
         a(f"final FloatVector vle{x} = FloatVector.broadcast({sp}, lr * e{x});")
-        a(f"final float decayQ{x} = 1f - lr * lambda * wi{x};")
+        a(f"final FloatVector vDecayQ{x} = FloatVector.broadcast({sp}, 1f - lr * lambda * wi{x});")
         for j in range(v):
-            a(f"p{x}{j}.fma(vle{x}, q{x}{j}.mul(decayQ{x})).intoArray(q, qo{x} + {off(j, v)});")
+            a(f"vle{x}.fma(p{x}{j}, q{x}{j}.mul(vDecayQ{x})).intoArray(q, qo{x} + {off(j, v)});")
         for j in range(v):
-            a(f"p{x}{j} = q{x}{j}.fma(vle{x}, p{x}{j}.mul(decayP{x}));")
+            a(f"p{x}{j} = q{x}{j}.fma(vle{x}, vDecayP{x}.mul(p{x}{j}));")
         a("if (biases) {")
         a(f"    bu{x} += lrBias * (e{x} - biasDecayU{x} * bu{x});")
         a(f"    bi[i{x}] = bi{x} + lrBias * (e{x} - lambdaB * wi{x} * bi{x});")
         a("}")
     else:
-        # ‖h_p‖² = e²‖q‖² − 2eλw_u(p·q) + λ²w_u²‖p‖² (and ‖h_q‖² alike) from three reductions that
-        # do not wait for e: p·q and ‖p‖² start together when p is ready, ‖q‖² as soon as q is loaded
-        if v > 1:
-            a(f"final FloatVector pw{x} = p{x}{v - 1}.mul(tw);")
+        # ‖h_p‖² = e²‖q‖² − 2eλw_u(p·q) + λ²w_u²‖p‖² (and ‖h_q‖² alike) from p·q and ‖q‖², two
+        # reductions that do not wait for e (‖q‖² not even for p), and ‖p‖², carried along the run
+        # as a scalar (below)
         o.extend(red(f"d{x}", dot(x, v), sp))
-        o.extend(red(f"pp{x}", norm('p', x, v), sp))
-        o.extend(red(f"qq{x}", norm('q', x, v), sp))
+        o.extend(red(f"qq{x}", norm('q', x, v, f"qw{x}"), sp))
         a(f"final float e{x} = (values[{idx}] - mu - bu{x} - bi{x}) - d{x};")
         a(f"sse += e{x} * e{x};")
         a(f"final float wi{x} = wi[i{x}];")
         a(f"final float lwi{x} = lambda * wi{x};")
-        a(f"final FloatVector vEtaP{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(g{x}));")
+        a(f"final float etaP{x} = lr / (float) Math.sqrt(g{x});")
+        a(f"final FloatVector vEtaP{x} = FloatVector.broadcast({sp}, etaP{x});")
         a(f"final FloatVector vEtaQ{x} = FloatVector.broadcast({sp}, lr / (float) Math.sqrt(gi[2 * i{x}]));")
         a(f"final FloatVector ve{x} = FloatVector.broadcast({sp}, e{x});")
+        a(f"final FloatVector vNegLwi{x} = FloatVector.broadcast({sp}, -lwi{x});")
         for j in range(v):
-            a(f"final FloatVector dp{x}{j} = q{x}{j}.fma(ve{x}, p{x}{j}.mul(-lwu{x}));")
-            a(f"final FloatVector dq{x}{j} = p{x}{j}.fma(ve{x}, q{x}{j}.mul(-lwi{x}));")
+            a(f"final FloatVector dp{x}{j} = q{x}{j}.fma(ve{x}, vNegLwu{x}.mul(p{x}{j}));")
+            a(f"final FloatVector dq{x}{j} = ve{x}.fma(p{x}{j}, q{x}{j}.mul(vNegLwi{x}));")
             a(f"dq{x}{j}.fma(vEtaQ{x}, q{x}{j}).intoArray(q, qo{x} + {off(j, v)});")
             a(f"p{x}{j} = dp{x}{j}.fma(vEtaP{x}, p{x}{j});")
         a(f"final float np{x} = Math.fma(Math.fma(e{x}, qq{x}, -2f * lwu{x} * d{x}), e{x}, lwu{x} * lwu{x} * pp{x});")
         a(f"final float nq{x} = Math.fma(Math.fma(e{x}, pp{x}, -2f * lwi{x} * d{x}), e{x}, lwi{x} * lwi{x} * qq{x});")
         a(f"g{x} += Math.max(np{x}, 0f) * invK;")
         a(f"gi[2 * i{x}] += Math.max(nq{x}, 0f) * invK;")
+        a(f"// ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)")
+        a(f"pp{x} = Math.max(0f, Math.fma(etaP{x} * etaP{x}, np{x}, Math.fma(2f * etaP{x}, Math.fma(e{x}, d{x}, -lwu{x} * pp{x}), pp{x})));")
         a("if (biases) {")
         a(f"    final float du{x} = e{x} - biasDecayU{x} * bu{x};")
         a(f"    final float di{x} = e{x} - lambdaB * wi{x} * bi{x};")
@@ -123,7 +128,7 @@ def method(s, v, ada, single):
     rule = "AdaGrad" if ada else "SGD"
     if single:
         a(f"    /** {rule} over one run (user uA, ratings [a, endA)), p_u in {v} vector(s) of {sp}. */")
-        a(f"    private static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
+        a(f"    static float {name}(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,")
         a(f"            float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases{extra},")
         a(f"            int uA, int a, int endA) {{")
     else:
@@ -154,12 +159,18 @@ def method(s, v, ada, single):
             a(f"        final float lwu{x} = lambda * wu[u{x}];")
             a(f"        float g{x} = gu[2 * u{x}];")
             a(f"        float h{x} = gu[2 * u{x} + 1];")
+            a(f"        final FloatVector vNegLwu{x} = FloatVector.broadcast({sp}, -lwu{x});")
         else:
-            a(f"        final float decayP{x} = 1f - lr * lambda * wu[u{x}];")
+            a(f"        final FloatVector vDecayP{x} = FloatVector.broadcast({sp}, 1f - lr * lambda * wu[u{x}]);")
         a(f"        final float biasDecayU{x} = lambdaB * wu[u{x}];")
         a(f"        float bu{x} = biases ? bu[u{x}] : 0f;")
         for j in range(v):
             a(f"        FloatVector p{x}{j} = FloatVector.fromArray({sp}, p, po{x} + {off(j, v)});")
+        if ada:
+            # ‖p_u‖², reduced once here (p fresh loads), then carried by each step as a scalar
+            w = f"tw.mul(p{x}{v - 1})" if v > 1 else None
+            out.extend("        " + line for line in red(f"pp0{x}", norm('p', x, v, w), sp))
+            a(f"        float pp{x} = pp0{x};")
     if single:
         a("        for (; a < endA; a++) {")
         a(step("A", "a", v, sp, ada, "            "))
@@ -176,7 +187,7 @@ def method(s, v, ada, single):
         a("        // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left")
     for x in users[::-1]:
         for j in range(v):
-            a(f"        p{x}{j}.intoArray(p, po{x} + {off(j, v)});")
+            a(f"        ONE_{sp}.mul(p{x}{j}).intoArray(p, po{x} + {off(j, v)});")
         a("        if (biases) {")
         a(f"            bu[u{x}] = bu{x};")
         a("        }")
@@ -201,37 +212,41 @@ def method(s, v, ada, single):
 
 
 def red(name, expr, sp):
-    """Statements setting float {name} to Σ of the lanes of {expr} (a vector of species sp) by a
-    butterfly: log₂ L steps of v + v.rearrange(lane i ↔ i xor d). Java 17's reduceLanes(ADD) on
-    floats adds the lanes one by one in order: at 16 lanes, 15 dependent scalar adds on the p_u
-    chain of every rating. Written out, not called: a call that C2 declines to inline in these
-    large methods (its node-count cutoff) boxes its vector argument. Past 16 lanes (not x86),
-    reduceLanes. reinterpretShape (halving the
-    vector) is not used: Java 17 intrinsifies it only in some contexts and its fallback allocates."""
+    """Statements setting float {name} to Σ of the lanes of {expr} (a vector of species sp): folded
+    by halves down to 4 lanes (the upper half brought down by a lane swap, the lower half taken as
+    the narrower species: a reinterpretation, no code), then reduced. Java 17's reduceLanes(ADD)
+    on floats adds the lanes one by one in order, at 16 lanes 15 dependent scalar adds on the p_u
+    chain of every rating; a full butterfly (4 swaps) costs C2 more nodes than these large methods
+    can spare (past its inlining cutoffs the Vector API calls are left as calls, which box).
+    Written out, not called: a call that C2 declines to inline boxes its vector argument."""
+    chain = {"SF": ["SH", "SQ"], "SH": ["SQ"], "SQ": []}[sp]
     o = [f"FloatVector {name}V = {expr};"]
-    for d in (8, 4, 2, 1):
-        o.append(f"if ({sp}.length() > {d} && {sp}.length() <= 16) {{")
-        o.append(f"    {name}V = {name}V.add({name}V.rearrange(X{sp}{d}));")
+    cur = sp
+    for nxt in chain:
+        o.append(f"if ({cur}.length() > 4 && {cur}.length() <= 16) {{")
+        o.append(f"    {name}V = (FloatVector) {name}V.add({name}V.rearrange(X{cur})).reinterpretShape({nxt}, 0);")
         o.append("}")
-    o.append(f"final float {name} = {sp}.length() <= 16 ? {name}V.lane(0) : {name}V.reduceLanes(VectorOperators.ADD);")
+        cur = nxt
+    o.append(f"final float {name} = {name}V.reduceLanes(VectorOperators.ADD);")
     return o
 
 
 def shuffles():
     out = []
     for sp in ("SF", "SH", "SQ"):
-        for d in (8, 4, 2, 1):
-            out.append(f"    private static final VectorShuffle<Float> X{sp}{d} = butterfly({sp}, {d});")
+        out.append(f"    /** 1 on every lane of {sp}: ONE.mul(v) is v, as a vector whose class C2 knows (class comment). */")
+        out.append(f"    private static final FloatVector ONE_{sp} = FloatVector.broadcast({sp}, 1f);")
+        out.append(f"    /** Lane i to lane i + L/2 mod L of {sp}: the upper half brought down. */")
+        out.append(f"    private static final VectorShuffle<Float> X{sp} = swapHalves({sp});")
     out.append("")
-    out.append("    /** Lane i to lane i xor d (for d at or above the lane count a valid stand-in, never used). */")
-    out.append("    private static VectorShuffle<Float> butterfly(VectorSpecies<Float> s, int d) {")
-    out.append("        final int step = d < s.length() ? d : Math.max(1, s.length() / 2);")
-    out.append("        return VectorShuffle.fromOp(s, i -> i ^ step);")
+    out.append("    private static VectorShuffle<Float> swapHalves(VectorSpecies<Float> s) {")
+    out.append("        final int half = Math.max(1, s.length() / 2);")
+    out.append("        return VectorShuffle.fromOp(s, i -> (i + half) % s.length());")
     out.append("    }")
     out.append("")
-    out.append("    /** Σ of the lanes of v (species SF) by the butterfly of the kernels, for small callers that C2 inlines whole. */")
+    out.append("    /** Σ of the lanes of v (species SF) as the kernels reduce, for small callers that C2 inlines whole. */")
     out.append("    static float sumSF(FloatVector v) {")
-    out.extend("        " + line for line in red("s", "v", "SF"))
+    out.extend("        " + line for line in red("s", "ONE_SF.mul(v)", "SF"))
     out.append("        return s;")
     out.append("    }")
     return "\n".join(out) + "\n"
@@ -244,6 +259,9 @@ def main():
         for s, v in (ADA_SHAPES if ada else SHAPES):
             body.append(method(s, v, ada, False))
             body.append(method(s, v, ada, True))
+    run_cases = lambda ada: "\n".join(
+        f"            case {s}{v} -> {'adagrad' if ada else 'sgd'}{s}{v}Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases{', gu, gi' if ada else ''}, uA, a, endA);"
+        for s, v in (ADA_SHAPES if ada else SHAPES))
     cases = lambda ada: "\n".join(
         f"            case {s}{v} -> {'adagrad' if ada else 'sgd'}{s}{v}(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases{', gu, gi' if ada else ''}, uA, a, endA, uB, b, endB);"
         for s, v in (ADA_SHAPES if ada else SHAPES))
@@ -278,6 +296,16 @@ import jdk.incubator.vector.VectorSpecies;
  * in registers for the run, G_i and H_i are read and written per rating.
  *
  * <p>Each returns Σe² of its updates (pre-update residuals), the "during the epoch" error.
+ *
+ * <p>Written for C2 on Java 17, whose Vector API intrinsics need each vector's class known while
+ * the method is compiled: every operation is called as {{@code lanewise(op, …)}}, so its dispatch is
+ * a call site of the kernel, with a type profile that sees only the kernel's species (the
+ * convenience methods fma, mul, add dispatch inside FloatVector, where one profile serves every
+ * species in the JVM: after a kernel of another width has run, a kernel compiled then takes both
+ * classes' paths, outgrows C2's inlining cutoffs and leaves calls that box, several times slower);
+ * sums of lanes are written out (see {{@code red}} in the generator); a lone run takes the
+ * single-run kernel. Kernels compiled after another width has run are still slower (the large ones
+ * most): {{@link dev.lfm.train.Trainer}}'s rank probes run the largest rank first.
  */
 final class CpuSgdKernels {{
     static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
@@ -383,6 +411,31 @@ final class CpuSgdKernels {{
         }};
     }}
 
+    /**
+     * SGD over one run (a block's last, unpaired) with register kernel {{@code kernel}}: the pair
+     * kernels' loop would run zero times, which C2's loop predication treats as a failed
+     * speculation (a deoptimization, and a recompilation whose type profile other vector widths may
+     * have polluted since); returns Σe².
+     */
+    static float sgdRun(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {{
+        return switch (kernel) {{
+{run_cases(False)}
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        }};
+    }}
+
+    /** As {{@link #sgdRun}}, for AdaGrad. */
+    static float adagradRun(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            float[] gu, float[] gi, int uA, int a, int endA) {{
+        return switch (kernel) {{
+{run_cases(True)}
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        }};
+    }}
+
     /** AdaGrad over a pair of runs with register kernel {{@code kernel}} (not {{@link #LOOP}}); returns Σe². */
     static float adagrad(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
             float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
@@ -396,6 +449,11 @@ final class CpuSgdKernels {{
 {chr(10).join(chr(10) + m for m in body).lstrip(chr(10))}
 }}
 """
+    # every vector op as lanewise(op, ...): its dispatch is then a call site of the kernel itself,
+    # whose type profile sees only the kernel's species (class comment)
+    import re
+    src = re.sub(r"(?<!Math)\.fma\(", ".lanewise(VectorOperators.FMA, ", src)
+    src = src.replace(".mul(", ".lanewise(VectorOperators.MUL, ").replace(".add(", ".lanewise(VectorOperators.ADD, ")
     open("src/main/java/dev/lfm/compute/cpu/CpuSgdKernels.java", "w").write(src)
 
 

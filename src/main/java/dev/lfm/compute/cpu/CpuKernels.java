@@ -253,6 +253,10 @@ final class CpuKernels {
                              float[] bu, float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda,
                              float lambdaB, boolean biases, float[] gu, float[] gi, int uA, int a, int endA, int uB,
                              int b, int endB) {
+        if (uB < 0 && kernel != CpuSgdKernels.LOOP) {
+            return CpuSgdKernels.adagradRun(kernel, p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda,
+                    lambdaB, biases, gu, gi, uA, a, endA);
+        }
         if (uB < 0) {
             uB = uA;
             b = endB = 0;
@@ -289,6 +293,10 @@ final class CpuKernels {
     static float sgdPair(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
                          float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB,
                          boolean biases, int uA, int a, int endA, int uB, int b, int endB) {
+        if (uB < 0 && kernel != CpuSgdKernels.LOOP) {
+            return CpuSgdKernels.sgdRun(kernel, p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB,
+                    biases, uA, a, endA);
+        }
         if (uB < 0) {
             uB = uA;
             b = endB = 0;

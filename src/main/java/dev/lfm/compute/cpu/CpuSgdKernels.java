@@ -24,6 +24,16 @@ import jdk.incubator.vector.VectorSpecies;
  * in registers for the run, G_i and H_i are read and written per rating.
  *
  * <p>Each returns Σe² of its updates (pre-update residuals), the "during the epoch" error.
+ *
+ * <p>Written for C2 on Java 17, whose Vector API intrinsics need each vector's class known while
+ * the method is compiled: every operation is called as {@code lanewise(op, …)}, so its dispatch is
+ * a call site of the kernel, with a type profile that sees only the kernel's species (the
+ * convenience methods fma, mul, add dispatch inside FloatVector, where one profile serves every
+ * species in the JVM: after a kernel of another width has run, a kernel compiled then takes both
+ * classes' paths, outgrows C2's inlining cutoffs and leaves calls that box, several times slower);
+ * sums of lanes are written out (see {@code red} in the generator); a lone run takes the
+ * single-run kernel. Kernels compiled after another width has run are still slower (the large ones
+ * most): {@link dev.lfm.train.Trainer}'s rank probes run the largest rank first.
  */
 final class CpuSgdKernels {
     static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
@@ -50,41 +60,34 @@ final class CpuSgdKernels {
     private CpuSgdKernels() {
     }
 
-    private static final VectorShuffle<Float> XSF8 = butterfly(SF, 8);
-    private static final VectorShuffle<Float> XSF4 = butterfly(SF, 4);
-    private static final VectorShuffle<Float> XSF2 = butterfly(SF, 2);
-    private static final VectorShuffle<Float> XSF1 = butterfly(SF, 1);
-    private static final VectorShuffle<Float> XSH8 = butterfly(SH, 8);
-    private static final VectorShuffle<Float> XSH4 = butterfly(SH, 4);
-    private static final VectorShuffle<Float> XSH2 = butterfly(SH, 2);
-    private static final VectorShuffle<Float> XSH1 = butterfly(SH, 1);
-    private static final VectorShuffle<Float> XSQ8 = butterfly(SQ, 8);
-    private static final VectorShuffle<Float> XSQ4 = butterfly(SQ, 4);
-    private static final VectorShuffle<Float> XSQ2 = butterfly(SQ, 2);
-    private static final VectorShuffle<Float> XSQ1 = butterfly(SQ, 1);
+    /** 1 on every lane of SF: ONE.lanewise(VectorOperators.MUL, v) is v, as a vector whose class C2 knows (class comment). */
+    private static final FloatVector ONE_SF = FloatVector.broadcast(SF, 1f);
+    /** Lane i to lane i + L/2 mod L of SF: the upper half brought down. */
+    private static final VectorShuffle<Float> XSF = swapHalves(SF);
+    /** 1 on every lane of SH: ONE.lanewise(VectorOperators.MUL, v) is v, as a vector whose class C2 knows (class comment). */
+    private static final FloatVector ONE_SH = FloatVector.broadcast(SH, 1f);
+    /** Lane i to lane i + L/2 mod L of SH: the upper half brought down. */
+    private static final VectorShuffle<Float> XSH = swapHalves(SH);
+    /** 1 on every lane of SQ: ONE.lanewise(VectorOperators.MUL, v) is v, as a vector whose class C2 knows (class comment). */
+    private static final FloatVector ONE_SQ = FloatVector.broadcast(SQ, 1f);
+    /** Lane i to lane i + L/2 mod L of SQ: the upper half brought down. */
+    private static final VectorShuffle<Float> XSQ = swapHalves(SQ);
 
-    /** Lane i to lane i xor d (for d at or above the lane count a valid stand-in, never used). */
-    private static VectorShuffle<Float> butterfly(VectorSpecies<Float> s, int d) {
-        final int step = d < s.length() ? d : Math.max(1, s.length() / 2);
-        return VectorShuffle.fromOp(s, i -> i ^ step);
+    private static VectorShuffle<Float> swapHalves(VectorSpecies<Float> s) {
+        final int half = Math.max(1, s.length() / 2);
+        return VectorShuffle.fromOp(s, i -> (i + half) % s.length());
     }
 
-    /** Σ of the lanes of v (species SF) by the butterfly of the kernels, for small callers that C2 inlines whole. */
+    /** Σ of the lanes of v (species SF) as the kernels reduce, for small callers that C2 inlines whole. */
     static float sumSF(FloatVector v) {
-        FloatVector sV = v;
-        if (SF.length() > 8 && SF.length() <= 16) {
-            sV = sV.add(sV.rearrange(XSF8));
-        }
+        FloatVector sV = ONE_SF.lanewise(VectorOperators.MUL, v);
         if (SF.length() > 4 && SF.length() <= 16) {
-            sV = sV.add(sV.rearrange(XSF4));
+            sV = (FloatVector) sV.lanewise(VectorOperators.ADD, sV.rearrange(XSF)).reinterpretShape(SH, 0);
         }
-        if (SF.length() > 2 && SF.length() <= 16) {
-            sV = sV.add(sV.rearrange(XSF2));
+        if (SH.length() > 4 && SH.length() <= 16) {
+            sV = (FloatVector) sV.lanewise(VectorOperators.ADD, sV.rearrange(XSH)).reinterpretShape(SQ, 0);
         }
-        if (SF.length() > 1 && SF.length() <= 16) {
-            sV = sV.add(sV.rearrange(XSF1));
-        }
-        final float s = SF.length() <= 16 ? sV.lane(0) : sV.reduceLanes(VectorOperators.ADD);
+        final float s = sV.reduceLanes(VectorOperators.ADD);
         return s;
     }
 
@@ -197,6 +200,49 @@ final class CpuSgdKernels {
         };
     }
 
+    /**
+     * SGD over one run (a block's last, unpaired) with register kernel {@code kernel}: the pair
+     * kernels' loop would run zero times, which C2's loop predication treats as a failed
+     * speculation (a deoptimization, and a recompilation whose type profile other vector widths may
+     * have polluted since); returns Σe².
+     */
+    static float sgdRun(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            int uA, int a, int endA) {
+        return switch (kernel) {
+            case F1 -> sgdF1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F2 -> sgdF2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F3 -> sgdF3Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F4 -> sgdF4Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F5 -> sgdF5Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F6 -> sgdF6Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F7 -> sgdF7Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case F8 -> sgdF8Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case H1 -> sgdH1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case H2 -> sgdH2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case Q1 -> sgdQ1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            case Q2 -> sgdQ2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, uA, a, endA);
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        };
+    }
+
+    /** As {@link #sgdRun}, for AdaGrad. */
+    static float adagradRun(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
+            float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
+            float[] gu, float[] gi, int uA, int a, int endA) {
+        return switch (kernel) {
+            case F1 -> adagradF1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case F2 -> adagradF2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case F3 -> adagradF3Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case F4 -> adagradF4Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case H1 -> adagradH1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case H2 -> adagradH2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case Q1 -> adagradQ1Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            case Q2 -> adagradQ2Run(p, q, k, items, values, mu, bu, bi, wu, wi, lr, lrBias, lambda, lambdaB, biases, gu, gi, uA, a, endA);
+            default -> throw new IllegalArgumentException("kernel " + kernel);
+        };
+    }
+
     /** AdaGrad over a pair of runs with register kernel {@code kernel} (not {@link #LOOP}); returns Σe². */
     static float adagrad(int kernel, float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu,
             float[] bi, float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
@@ -226,12 +272,12 @@ final class CpuSgdKernels {
         final int oL = k - l;
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + oL);
@@ -242,27 +288,21 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA0.mul(qA0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -274,27 +314,21 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB0.mul(qB0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SF, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -302,11 +336,11 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -320,14 +354,14 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SF. */
-    private static float sgdF1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
         final int oL = k - l;
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + oL);
@@ -337,33 +371,27 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA0.mul(qA0);
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -383,13 +411,13 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
@@ -400,32 +428,26 @@ final class CpuSgdKernels {
                 final int qoA = iA * k;
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA1.mul(tw);
+                final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+                vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+                pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -436,32 +458,26 @@ final class CpuSgdKernels {
                 final int qoB = iB * k;
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB1.mul(tw);
+                final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SF, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 0);
+                vleB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
+                pB1 = qB1.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB1));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -469,13 +485,13 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -489,7 +505,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SF. */
-    private static float sgdF2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -497,7 +513,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -507,39 +523,33 @@ final class CpuSgdKernels {
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
+            final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -559,14 +569,14 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
         FloatVector pA2 = FloatVector.fromArray(SF, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
@@ -579,34 +589,28 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
                 final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA2.mul(tw);
+                final FloatVector qwA = qA2.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA2));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+                vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+                vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+                pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+                pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -618,34 +622,28 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
                 final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB2.mul(tw);
+                final FloatVector qwB = qB2.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qB1.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, qwB.lanewise(VectorOperators.MUL, pB2));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
-                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SF, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 0);
+                vleB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 1 * l);
+                vleB.lanewise(VectorOperators.FMA, pB2, qB2.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
+                pB1 = qB1.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB1));
+                pB2 = qB2.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB2));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -653,15 +651,15 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pB2).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -675,7 +673,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 3 vector(s) of SF. */
-    private static float sgdF3Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF3Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -683,7 +681,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -695,42 +693,36 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
             final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA2.mul(tw);
+            final FloatVector qwA = qA2.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA2));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+            vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+            pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -750,7 +742,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -758,7 +750,7 @@ final class CpuSgdKernels {
         FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
         FloatVector pA3 = FloatVector.fromArray(SF, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
@@ -773,36 +765,30 @@ final class CpuSgdKernels {
                 final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
                 final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
                 final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA3.mul(tw);
+                final FloatVector qwA = qA3.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-                pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-                pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-                pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-                pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+                vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+                vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 2 * l);
+                vleA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+                pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+                pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
+                pA3 = qA3.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA3));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -815,36 +801,30 @@ final class CpuSgdKernels {
                 final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
                 final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
                 final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB3.mul(tw);
+                final FloatVector qwB = qB3.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qB1.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, qwB.lanewise(VectorOperators.FMA, pB3, qB2.lanewise(VectorOperators.MUL, pB2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + 1 * l);
-                pB2.fma(vleB, qB2.mul(decayQB)).intoArray(q, qoB + 2 * l);
-                pB3.fma(vleB, qB3.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
-                pB2 = qB2.fma(vleB, pB2.mul(decayPB));
-                pB3 = qB3.fma(vleB, pB3.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SF, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 0);
+                vleB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 1 * l);
+                vleB.lanewise(VectorOperators.FMA, pB2, qB2.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 2 * l);
+                vleB.lanewise(VectorOperators.FMA, pB3, qB3.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
+                pB1 = qB1.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB1));
+                pB2 = qB2.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB2));
+                pB3 = qB3.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB3));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -852,17 +832,17 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pB2).intoArray(p, poB + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pB3).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -876,7 +856,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 4 vector(s) of SF. */
-    private static float sgdF4Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF4Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -884,7 +864,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -898,45 +878,39 @@ final class CpuSgdKernels {
             final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
             final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
             final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA3.mul(tw);
+            final FloatVector qwA = qA3.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2)));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+            vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 2 * l);
+            vleA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+            pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
+            pA3 = qA3.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA3));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -955,7 +929,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 5 vector(s) of SF. */
-    private static float sgdF5Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF5Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -963,7 +937,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (5 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -979,48 +953,42 @@ final class CpuSgdKernels {
             final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
             final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
             final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA4.mul(tw);
+            final FloatVector qwA = qA4.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA4.mul(qwA));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA4));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+            vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 2 * l);
+            vleA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 3 * l);
+            vleA.lanewise(VectorOperators.FMA, pA4, qA4.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+            pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
+            pA3 = qA3.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA3));
+            pA4 = qA4.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA4));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + 3 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA4).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1039,7 +1007,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 6 vector(s) of SF. */
-    private static float sgdF6Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF6Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -1047,7 +1015,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (6 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -1065,51 +1033,45 @@ final class CpuSgdKernels {
             final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + 3 * l);
             final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
             final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA5.mul(tw);
+            final FloatVector qwA = qA5.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qwA, pA4.mul(qA4)));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA5, qA4.lanewise(VectorOperators.MUL, pA4)));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
-            pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-            pA5 = qA5.fma(vleA, pA5.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+            vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 2 * l);
+            vleA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 3 * l);
+            vleA.lanewise(VectorOperators.FMA, pA4, qA4.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 4 * l);
+            vleA.lanewise(VectorOperators.FMA, pA5, qA5.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+            pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
+            pA3 = qA3.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA3));
+            pA4 = qA4.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA4));
+            pA5 = qA5.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA5));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + 4 * l);
-        pA5.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + 3 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA4).intoArray(p, poA + 4 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA5).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1128,7 +1090,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 7 vector(s) of SF. */
-    private static float sgdF7Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF7Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -1136,7 +1098,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (7 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -1156,54 +1118,48 @@ final class CpuSgdKernels {
             final FloatVector qA4 = FloatVector.fromArray(SF, q, qoA + 4 * l);
             final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
             final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA6.mul(tw);
+            final FloatVector qwA = qA6.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA6.mul(qwA)));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qA5.lanewise(VectorOperators.FMA, pA5, qA4.lanewise(VectorOperators.MUL, pA4)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA6)));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
-            pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
-            pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-            pA5 = qA5.fma(vleA, pA5.mul(decayPA));
-            pA6 = qA6.fma(vleA, pA6.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+            vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 2 * l);
+            vleA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 3 * l);
+            vleA.lanewise(VectorOperators.FMA, pA4, qA4.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 4 * l);
+            vleA.lanewise(VectorOperators.FMA, pA5, qA5.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 5 * l);
+            vleA.lanewise(VectorOperators.FMA, pA6, qA6.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+            pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
+            pA3 = qA3.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA3));
+            pA4 = qA4.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA4));
+            pA5 = qA5.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA5));
+            pA6 = qA6.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA6));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + 4 * l);
-        pA5.intoArray(p, poA + 5 * l);
-        pA6.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + 3 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA4).intoArray(p, poA + 4 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA5).intoArray(p, poA + 5 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA6).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1222,7 +1178,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 8 vector(s) of SF. */
-    private static float sgdF8Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdF8Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -1230,7 +1186,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (8 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
@@ -1252,57 +1208,51 @@ final class CpuSgdKernels {
             final FloatVector qA5 = FloatVector.fromArray(SF, q, qoA + 5 * l);
             final FloatVector qA6 = FloatVector.fromArray(SF, q, qoA + 6 * l);
             final FloatVector qA7 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA7.mul(tw);
+            final FloatVector qwA = qA7.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qA3, pA2.mul(qA2))).add(pA5.fma(qA5, pA4.mul(qA4)).add(pA7.fma(qwA, pA6.mul(qA6))));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qA5.lanewise(VectorOperators.FMA, pA5, qA4.lanewise(VectorOperators.MUL, pA4)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA7, qA6.lanewise(VectorOperators.MUL, pA6))));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + 1 * l);
-            pA2.fma(vleA, qA2.mul(decayQA)).intoArray(q, qoA + 2 * l);
-            pA3.fma(vleA, qA3.mul(decayQA)).intoArray(q, qoA + 3 * l);
-            pA4.fma(vleA, qA4.mul(decayQA)).intoArray(q, qoA + 4 * l);
-            pA5.fma(vleA, qA5.mul(decayQA)).intoArray(q, qoA + 5 * l);
-            pA6.fma(vleA, qA6.mul(decayQA)).intoArray(q, qoA + 6 * l);
-            pA7.fma(vleA, qA7.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
-            pA2 = qA2.fma(vleA, pA2.mul(decayPA));
-            pA3 = qA3.fma(vleA, pA3.mul(decayPA));
-            pA4 = qA4.fma(vleA, pA4.mul(decayPA));
-            pA5 = qA5.fma(vleA, pA5.mul(decayPA));
-            pA6 = qA6.fma(vleA, pA6.mul(decayPA));
-            pA7 = qA7.fma(vleA, pA7.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
+            vleA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 2 * l);
+            vleA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 3 * l);
+            vleA.lanewise(VectorOperators.FMA, pA4, qA4.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 4 * l);
+            vleA.lanewise(VectorOperators.FMA, pA5, qA5.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 5 * l);
+            vleA.lanewise(VectorOperators.FMA, pA6, qA6.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 6 * l);
+            vleA.lanewise(VectorOperators.FMA, pA7, qA7.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
+            pA2 = qA2.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA2));
+            pA3 = qA3.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA3));
+            pA4 = qA4.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA4));
+            pA5 = qA5.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA5));
+            pA6 = qA6.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA6));
+            pA7 = qA7.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA7));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + 3 * l);
-        pA4.intoArray(p, poA + 4 * l);
-        pA5.intoArray(p, poA + 5 * l);
-        pA6.intoArray(p, poA + 6 * l);
-        pA7.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + 3 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA4).intoArray(p, poA + 4 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA5).intoArray(p, poA + 5 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA6).intoArray(p, poA + 6 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA7).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1321,12 +1271,12 @@ final class CpuSgdKernels {
         final int oL = k - l;
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SH, p, poB + oL);
@@ -1337,27 +1287,18 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA0.mul(qA0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH8));
-                }
+                FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH1));
-                }
-                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SH, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -1369,27 +1310,18 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB0.mul(qB0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH8));
-                }
+                FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH1));
-                }
-                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SH, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SH, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -1397,11 +1329,11 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1415,14 +1347,14 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SH. */
-    private static float sgdH1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdH1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SH.length();
         final int oL = k - l;
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + oL);
@@ -1432,33 +1364,24 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA0.mul(qA0);
-            if (SH.length() > 8 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH8));
-            }
+            FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             if (SH.length() > 4 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH1));
-            }
-            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SH, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1478,13 +1401,13 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SH, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SH, p, poB + 0);
@@ -1495,32 +1418,23 @@ final class CpuSgdKernels {
                 final int qoA = iA * k;
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SH, q, qoA + oL);
-                final FloatVector qwA = qA1.mul(tw);
+                final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH8));
-                }
+                FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH1));
-                }
-                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SH, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+                vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+                pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -1531,32 +1445,23 @@ final class CpuSgdKernels {
                 final int qoB = iB * k;
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SH, q, qoB + oL);
-                final FloatVector qwB = qB1.mul(tw);
+                final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH8));
-                }
+                FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH1));
-                }
-                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SH, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SH, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 0);
+                vleB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
+                pB1 = qB1.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB1));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -1564,13 +1469,13 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SH.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SH.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1584,7 +1489,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SH. */
-    private static float sgdH2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdH2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SH.length();
@@ -1592,7 +1497,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + 0);
@@ -1602,39 +1507,30 @@ final class CpuSgdKernels {
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SH, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
+            final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SH.length() > 8 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH8));
-            }
+            FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             if (SH.length() > 4 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH1));
-            }
-            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SH, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SH.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1653,12 +1549,12 @@ final class CpuSgdKernels {
         final int oL = k - l;
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SQ, p, poB + oL);
@@ -1669,27 +1565,15 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA0.mul(qA0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ1));
-                }
-                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SQ, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -1701,27 +1585,15 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB0.mul(qB0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ1));
-                }
-                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SQ, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SQ, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -1729,11 +1601,11 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1747,14 +1619,14 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SQ. */
-    private static float sgdQ1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdQ1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SQ.length();
         final int oL = k - l;
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + oL);
@@ -1764,33 +1636,21 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA0.mul(qA0);
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ1));
-            }
-            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SQ, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1810,13 +1670,13 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SQ, p, poA + oL);
         final int poB = uB * k;
-        final float decayPB = 1f - lr * lambda * wu[uB];
+        final FloatVector vDecayPB = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uB]);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SQ, p, poB + 0);
@@ -1827,32 +1687,20 @@ final class CpuSgdKernels {
                 final int qoA = iA * k;
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SQ, q, qoA + oL);
-                final FloatVector qwA = qA1.mul(tw);
+                final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ1));
-                }
-                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
-                final float decayQA = 1f - lr * lambda * wiA;
-                pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-                pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
-                pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-                pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+                final FloatVector vDecayQA = FloatVector.broadcast(SQ, 1f - lr * lambda * wiA);
+                vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+                vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+                pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+                pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
                 if (biases) {
                     buA += lrBias * (eA - biasDecayUA * buA);
                     bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
@@ -1863,32 +1711,20 @@ final class CpuSgdKernels {
                 final int qoB = iB * k;
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SQ, q, qoB + oL);
-                final FloatVector qwB = qB1.mul(tw);
+                final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ1));
-                }
-                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SQ, lr * eB);
-                final float decayQB = 1f - lr * lambda * wiB;
-                pB0.fma(vleB, qB0.mul(decayQB)).intoArray(q, qoB + 0);
-                pB1.fma(vleB, qB1.mul(decayQB)).intoArray(q, qoB + oL);
-                pB0 = qB0.fma(vleB, pB0.mul(decayPB));
-                pB1 = qB1.fma(vleB, pB1.mul(decayPB));
+                final FloatVector vDecayQB = FloatVector.broadcast(SQ, 1f - lr * lambda * wiB);
+                vleB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + 0);
+                vleB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vDecayQB)).intoArray(q, qoB + oL);
+                pB0 = qB0.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB0));
+                pB1 = qB1.lanewise(VectorOperators.FMA, vleB, vDecayPB.lanewise(VectorOperators.MUL, pB1));
                 if (biases) {
                     buB += lrBias * (eB - biasDecayUB * buB);
                     bi[iB] = biB + lrBias * (eB - lambdaB * wiB * biB);
@@ -1896,13 +1732,13 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SQ.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1916,7 +1752,7 @@ final class CpuSgdKernels {
     }
 
     /** SGD over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SQ. */
-    private static float sgdQ2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float sgdQ2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases,
             int uA, int a, int endA) {
         final int l = SQ.length();
@@ -1924,7 +1760,7 @@ final class CpuSgdKernels {
         final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
         final int poA = uA * k;
-        final float decayPA = 1f - lr * lambda * wu[uA];
+        final FloatVector vDecayPA = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + 0);
@@ -1934,39 +1770,27 @@ final class CpuSgdKernels {
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SQ, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
+            final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ1));
-            }
-            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
-            final float decayQA = 1f - lr * lambda * wiA;
-            pA0.fma(vleA, qA0.mul(decayQA)).intoArray(q, qoA + 0);
-            pA1.fma(vleA, qA1.mul(decayQA)).intoArray(q, qoA + oL);
-            pA0 = qA0.fma(vleA, pA0.mul(decayPA));
-            pA1 = qA1.fma(vleA, pA1.mul(decayPA));
+            final FloatVector vDecayQA = FloatVector.broadcast(SQ, 1f - lr * lambda * wiA);
+            vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
+            vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
+            pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
+            pA1 = qA1.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA1));
             if (biases) {
                 buA += lrBias * (eA - biasDecayUA * buA);
                 bi[iA] = biA + lrBias * (eA - lambdaB * wiA * biA);
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -1989,16 +1813,36 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA0.lanewise(VectorOperators.MUL, pA0);
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SF, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + oL);
+        FloatVector pp0BV = pB0.lanewise(VectorOperators.MUL, pB0);
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
@@ -2006,63 +1850,41 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA0.mul(qA0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA0.mul(pA0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
-                }
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA0.lanewise(VectorOperators.MUL, qA0);
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
-                }
-                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA0.mul(qA0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
-                }
-                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SF, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + oL);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2078,63 +1900,41 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB0.mul(qB0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB0.mul(pB0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
-                }
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB0.lanewise(VectorOperators.MUL, qB0);
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
-                }
-                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB0.mul(qB0);
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
-                }
-                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SF, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SF, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SF, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + oL);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2146,7 +1946,7 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -2154,7 +1954,7 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -2172,7 +1972,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SF. */
-    private static float adagradF1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradF1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -2183,72 +1983,60 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA0.lanewise(VectorOperators.MUL, pA0);
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA0.mul(qA0);
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA0.mul(pA0);
-            if (SF.length() > 8 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF8));
-            }
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA0.lanewise(VectorOperators.MUL, qA0);
             if (SF.length() > 4 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF1));
-            }
-            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA0.mul(qA0);
-            if (SF.length() > 8 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF8));
-            }
-            if (SF.length() > 4 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF4));
-            }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF2));
-            }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF1));
-            }
-            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SF, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + oL);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2258,7 +2046,7 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -2286,89 +2074,86 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA1), pA0.lanewise(VectorOperators.MUL, pA0));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SF, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SF, p, poB + oL);
+        FloatVector pp0BV = pB1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pB1), pB0.lanewise(VectorOperators.MUL, pB0));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA1.mul(tw);
+                final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwA = pA1.mul(tw);
-                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
-                }
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qwA, qA0.lanewise(VectorOperators.MUL, qA0));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
-                }
-                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
-                }
-                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SF, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-                pA1 = dpA1.fma(vEtaPA, pA1);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+                final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+                final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + oL);
+                pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2383,71 +2168,48 @@ final class CpuSgdKernels {
                 final int qoB = iB * k;
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB1.mul(tw);
+                final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwB = pB1.mul(tw);
-                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
-                }
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB1.lanewise(VectorOperators.FMA, qwB, qB0.lanewise(VectorOperators.MUL, qB0));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
-                }
-                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
-                }
-                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SF, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SF, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
-                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-                pB1 = dpB1.fma(vEtaPB, pB1);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SF, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
+                final FloatVector dpB1 = qB1.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB1));
+                final FloatVector dqB1 = veB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB1.lanewise(VectorOperators.FMA, vEtaQB, qB1).intoArray(q, qoB + oL);
+                pB1 = dpB1.lanewise(VectorOperators.FMA, vEtaPB, pB1);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2459,8 +2221,8 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -2468,8 +2230,8 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -2487,7 +2249,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SF. */
-    private static float adagradF2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradF2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -2499,80 +2261,67 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA1), pA0.lanewise(VectorOperators.MUL, pA0));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
+            final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final FloatVector pwA = pA1.mul(tw);
-            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF8));
-            }
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qwA, qA0.lanewise(VectorOperators.MUL, qA0));
             if (SF.length() > 4 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF1));
-            }
-            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF8));
-            }
-            if (SF.length() > 4 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF4));
-            }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF2));
-            }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF1));
-            }
-            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SF, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-            pA1 = dpA1.fma(vEtaPA, pA1);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+            final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+            final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + oL);
+            pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2582,8 +2331,8 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -2611,20 +2360,40 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
         FloatVector pA2 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, pA1, pA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, pA2.lanewise(VectorOperators.MUL, tw.lanewise(VectorOperators.MUL, pA2)));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SF, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
         FloatVector pB2 = FloatVector.fromArray(SF, p, poB + oL);
+        FloatVector pp0BV = pB1.lanewise(VectorOperators.FMA, pB1, pB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, pB2.lanewise(VectorOperators.MUL, tw.lanewise(VectorOperators.MUL, pB2)));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
@@ -2632,75 +2401,52 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
                 final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA2.mul(tw);
+                final FloatVector qwA = qA2.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwA = pA2.mul(tw);
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA2));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA2.mul(pwA));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
-                }
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qA1, qA0.lanewise(VectorOperators.MUL, qA0)).lanewise(VectorOperators.ADD, qA2.lanewise(VectorOperators.MUL, qwA));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
-                }
-                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA2.mul(qwA));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
-                }
-                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SF, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-                pA1 = dpA1.fma(vEtaPA, pA1);
-                final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
-                final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
-                dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
-                pA2 = dpA2.fma(vEtaPA, pA2);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+                final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+                final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+                pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
+                final FloatVector dpA2 = qA2.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA2));
+                final FloatVector dqA2 = veA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA2.lanewise(VectorOperators.FMA, vEtaQA, qA2).intoArray(q, qoA + oL);
+                pA2 = dpA2.lanewise(VectorOperators.FMA, vEtaPA, pA2);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -2716,75 +2462,52 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
                 final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB2.mul(tw);
+                final FloatVector qwB = qB2.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwB = pB2.mul(tw);
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB2.mul(qwB));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qB1.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, qwB.lanewise(VectorOperators.MUL, pB2));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB1.fma(pB1, pB0.mul(pB0)).add(pB2.mul(pwB));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
-                }
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB1.lanewise(VectorOperators.FMA, qB1, qB0.lanewise(VectorOperators.MUL, qB0)).lanewise(VectorOperators.ADD, qB2.lanewise(VectorOperators.MUL, qwB));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
-                }
-                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB1.fma(qB1, qB0.mul(qB0)).add(qB2.mul(qwB));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
-                }
-                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SF, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SF, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
-                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
-                pB1 = dpB1.fma(vEtaPB, pB1);
-                final FloatVector dpB2 = qB2.fma(veB, pB2.mul(-lwuB));
-                final FloatVector dqB2 = pB2.fma(veB, qB2.mul(-lwiB));
-                dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + oL);
-                pB2 = dpB2.fma(vEtaPB, pB2);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SF, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
+                final FloatVector dpB1 = qB1.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB1));
+                final FloatVector dqB1 = veB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB1.lanewise(VectorOperators.FMA, vEtaQB, qB1).intoArray(q, qoB + 1 * l);
+                pB1 = dpB1.lanewise(VectorOperators.FMA, vEtaPB, pB1);
+                final FloatVector dpB2 = qB2.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB2));
+                final FloatVector dqB2 = veB.lanewise(VectorOperators.FMA, pB2, qB2.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB2.lanewise(VectorOperators.FMA, vEtaQB, qB2).intoArray(q, qoB + oL);
+                pB2 = dpB2.lanewise(VectorOperators.FMA, vEtaPB, pB2);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -2796,9 +2519,9 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pB2).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -2806,9 +2529,9 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -2826,7 +2549,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 3 vector(s) of SF. */
-    private static float adagradF3Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradF3Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -2838,86 +2561,73 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
         FloatVector pA2 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, pA1, pA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, pA2.lanewise(VectorOperators.MUL, tw.lanewise(VectorOperators.MUL, pA2)));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
             final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA2.mul(tw);
+            final FloatVector qwA = qA2.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final FloatVector pwA = pA2.mul(tw);
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA2.mul(qwA));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA2));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA2.mul(pwA));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF8));
-            }
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qA1, qA0.lanewise(VectorOperators.MUL, qA0)).lanewise(VectorOperators.ADD, qA2.lanewise(VectorOperators.MUL, qwA));
             if (SF.length() > 4 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF1));
-            }
-            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA2.mul(qwA));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF8));
-            }
-            if (SF.length() > 4 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF4));
-            }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF2));
-            }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF1));
-            }
-            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SF, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-            pA1 = dpA1.fma(vEtaPA, pA1);
-            final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
-            final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
-            dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + oL);
-            pA2 = dpA2.fma(vEtaPA, pA2);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+            final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+            final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+            pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
+            final FloatVector dpA2 = qA2.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA2));
+            final FloatVector dqA2 = veA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA2.lanewise(VectorOperators.FMA, vEtaQA, qA2).intoArray(q, qoA + oL);
+            pA2 = dpA2.lanewise(VectorOperators.FMA, vEtaPA, pA2);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -2927,9 +2637,9 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -2957,22 +2667,42 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
         FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
         FloatVector pA3 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, pA1, pA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, pA3.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA3), pA2.lanewise(VectorOperators.MUL, pA2)));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SF, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
         FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
         FloatVector pB3 = FloatVector.fromArray(SF, p, poB + oL);
+        FloatVector pp0BV = pB1.lanewise(VectorOperators.FMA, pB1, pB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, pB3.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pB3), pB2.lanewise(VectorOperators.MUL, pB2)));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
@@ -2981,79 +2711,56 @@ final class CpuSgdKernels {
                 final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
                 final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
                 final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + oL);
-                final FloatVector qwA = qA3.mul(tw);
+                final FloatVector qwA = qA3.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwA = pA3.mul(tw);
-                FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF8));
-                }
+                FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSF1));
-                }
-                final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA3.fma(pwA, pA2.mul(pA2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF8));
-                }
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qA1, qA0.lanewise(VectorOperators.MUL, qA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, qwA, qA2.lanewise(VectorOperators.MUL, qA2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSF1));
-                }
-                final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA3.fma(qwA, qA2.mul(qA2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSF1));
-                }
-                final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SF, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-                pA1 = dpA1.fma(vEtaPA, pA1);
-                final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
-                final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
-                dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
-                pA2 = dpA2.fma(vEtaPA, pA2);
-                final FloatVector dpA3 = qA3.fma(veA, pA3.mul(-lwuA));
-                final FloatVector dqA3 = pA3.fma(veA, qA3.mul(-lwiA));
-                dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
-                pA3 = dpA3.fma(vEtaPA, pA3);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+                final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+                final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+                pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
+                final FloatVector dpA2 = qA2.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA2));
+                final FloatVector dqA2 = veA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA2.lanewise(VectorOperators.FMA, vEtaQA, qA2).intoArray(q, qoA + 2 * l);
+                pA2 = dpA2.lanewise(VectorOperators.FMA, vEtaPA, pA2);
+                final FloatVector dpA3 = qA3.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA3));
+                final FloatVector dqA3 = veA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA3.lanewise(VectorOperators.FMA, vEtaQA, qA3).intoArray(q, qoA + oL);
+                pA3 = dpA3.lanewise(VectorOperators.FMA, vEtaPA, pA3);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -3070,79 +2777,56 @@ final class CpuSgdKernels {
                 final FloatVector qB1 = FloatVector.fromArray(SF, q, qoB + 1 * l);
                 final FloatVector qB2 = FloatVector.fromArray(SF, q, qoB + 2 * l);
                 final FloatVector qB3 = FloatVector.fromArray(SF, q, qoB + oL);
-                final FloatVector qwB = qB3.mul(tw);
+                final FloatVector qwB = qB3.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwB = pB3.mul(tw);
-                FloatVector dBV = pB1.fma(qB1, pB0.mul(qB0)).add(pB3.fma(qwB, pB2.mul(qB2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF8));
-                }
+                FloatVector dBV = qB1.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, qwB.lanewise(VectorOperators.FMA, pB3, qB2.lanewise(VectorOperators.MUL, pB2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSF1));
-                }
-                final float dB = SF.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB1.fma(pB1, pB0.mul(pB0)).add(pB3.fma(pwB, pB2.mul(pB2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF8));
-                }
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB1.lanewise(VectorOperators.FMA, qB1, qB0.lanewise(VectorOperators.MUL, qB0)).lanewise(VectorOperators.ADD, qB3.lanewise(VectorOperators.FMA, qwB, qB2.lanewise(VectorOperators.MUL, qB2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF4));
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSF)).reinterpretShape(SH, 0);
                 }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF2));
+                if (SH.length() > 4 && SH.length() <= 16) {
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSF1));
-                }
-                final float ppB = SF.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB1.fma(qB1, qB0.mul(qB0)).add(qB3.fma(qwB, qB2.mul(qB2)));
-                if (SF.length() > 8 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF8));
-                }
-                if (SF.length() > 4 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF4));
-                }
-                if (SF.length() > 2 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF2));
-                }
-                if (SF.length() > 1 && SF.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSF1));
-                }
-                final float qqB = SF.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SF, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SF, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
-                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + 1 * l);
-                pB1 = dpB1.fma(vEtaPB, pB1);
-                final FloatVector dpB2 = qB2.fma(veB, pB2.mul(-lwuB));
-                final FloatVector dqB2 = pB2.fma(veB, qB2.mul(-lwiB));
-                dqB2.fma(vEtaQB, qB2).intoArray(q, qoB + 2 * l);
-                pB2 = dpB2.fma(vEtaPB, pB2);
-                final FloatVector dpB3 = qB3.fma(veB, pB3.mul(-lwuB));
-                final FloatVector dqB3 = pB3.fma(veB, qB3.mul(-lwiB));
-                dqB3.fma(vEtaQB, qB3).intoArray(q, qoB + oL);
-                pB3 = dpB3.fma(vEtaPB, pB3);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SF, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
+                final FloatVector dpB1 = qB1.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB1));
+                final FloatVector dqB1 = veB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB1.lanewise(VectorOperators.FMA, vEtaQB, qB1).intoArray(q, qoB + 1 * l);
+                pB1 = dpB1.lanewise(VectorOperators.FMA, vEtaPB, pB1);
+                final FloatVector dpB2 = qB2.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB2));
+                final FloatVector dqB2 = veB.lanewise(VectorOperators.FMA, pB2, qB2.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB2.lanewise(VectorOperators.FMA, vEtaQB, qB2).intoArray(q, qoB + 2 * l);
+                pB2 = dpB2.lanewise(VectorOperators.FMA, vEtaPB, pB2);
+                final FloatVector dpB3 = qB3.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB3));
+                final FloatVector dqB3 = veB.lanewise(VectorOperators.FMA, pB3, qB3.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB3.lanewise(VectorOperators.FMA, vEtaQB, qB3).intoArray(q, qoB + oL);
+                pB3 = dpB3.lanewise(VectorOperators.FMA, vEtaPB, pB3);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -3154,10 +2838,10 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + 1 * l);
-        pB2.intoArray(p, poB + 2 * l);
-        pB3.intoArray(p, poB + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pB2).intoArray(p, poB + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pB3).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -3165,10 +2849,10 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -3186,7 +2870,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 4 vector(s) of SF. */
-    private static float adagradF4Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradF4Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SF.length();
@@ -3198,12 +2882,22 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SF, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SF, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SF, p, poA + 1 * l);
         FloatVector pA2 = FloatVector.fromArray(SF, p, poA + 2 * l);
         FloatVector pA3 = FloatVector.fromArray(SF, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, pA1, pA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, pA3.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA3), pA2.lanewise(VectorOperators.MUL, pA2)));
+        if (SF.length() > 4 && SF.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSF)).reinterpretShape(SH, 0);
+        }
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
@@ -3211,79 +2905,56 @@ final class CpuSgdKernels {
             final FloatVector qA1 = FloatVector.fromArray(SF, q, qoA + 1 * l);
             final FloatVector qA2 = FloatVector.fromArray(SF, q, qoA + 2 * l);
             final FloatVector qA3 = FloatVector.fromArray(SF, q, qoA + oL);
-            final FloatVector qwA = qA3.mul(tw);
+            final FloatVector qwA = qA3.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final FloatVector pwA = pA3.mul(tw);
-            FloatVector dAV = pA1.fma(qA1, pA0.mul(qA0)).add(pA3.fma(qwA, pA2.mul(qA2)));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF8));
-            }
+            FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2)));
             if (SF.length() > 4 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSF1));
-            }
-            final float dA = SF.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA1.fma(pA1, pA0.mul(pA0)).add(pA3.fma(pwA, pA2.mul(pA2)));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF8));
-            }
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qA1, qA0.lanewise(VectorOperators.MUL, qA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, qwA, qA2.lanewise(VectorOperators.MUL, qA2)));
             if (SF.length() > 4 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF4));
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSF)).reinterpretShape(SH, 0);
             }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF2));
+            if (SH.length() > 4 && SH.length() <= 16) {
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSF1));
-            }
-            final float ppA = SF.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA1.fma(qA1, qA0.mul(qA0)).add(qA3.fma(qwA, qA2.mul(qA2)));
-            if (SF.length() > 8 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF8));
-            }
-            if (SF.length() > 4 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF4));
-            }
-            if (SF.length() > 2 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF2));
-            }
-            if (SF.length() > 1 && SF.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSF1));
-            }
-            final float qqA = SF.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SF, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SF, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SF, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + 1 * l);
-            pA1 = dpA1.fma(vEtaPA, pA1);
-            final FloatVector dpA2 = qA2.fma(veA, pA2.mul(-lwuA));
-            final FloatVector dqA2 = pA2.fma(veA, qA2.mul(-lwiA));
-            dqA2.fma(vEtaQA, qA2).intoArray(q, qoA + 2 * l);
-            pA2 = dpA2.fma(vEtaPA, pA2);
-            final FloatVector dpA3 = qA3.fma(veA, pA3.mul(-lwuA));
-            final FloatVector dqA3 = pA3.fma(veA, qA3.mul(-lwiA));
-            dqA3.fma(vEtaQA, qA3).intoArray(q, qoA + oL);
-            pA3 = dpA3.fma(vEtaPA, pA3);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SF, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+            final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+            final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + 1 * l);
+            pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
+            final FloatVector dpA2 = qA2.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA2));
+            final FloatVector dqA2 = veA.lanewise(VectorOperators.FMA, pA2, qA2.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA2.lanewise(VectorOperators.FMA, vEtaQA, qA2).intoArray(q, qoA + 2 * l);
+            pA2 = dpA2.lanewise(VectorOperators.FMA, vEtaPA, pA2);
+            final FloatVector dpA3 = qA3.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA3));
+            final FloatVector dqA3 = veA.lanewise(VectorOperators.FMA, pA3, qA3.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA3.lanewise(VectorOperators.FMA, vEtaQA, qA3).intoArray(q, qoA + oL);
+            pA3 = dpA3.lanewise(VectorOperators.FMA, vEtaPA, pA3);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -3293,10 +2964,10 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + 1 * l);
-        pA2.intoArray(p, poA + 2 * l);
-        pA3.intoArray(p, poA + oL);
+        ONE_SF.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SF.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + 1 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA2).intoArray(p, poA + 2 * l);
+        ONE_SF.lanewise(VectorOperators.MUL, pA3).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -3323,16 +2994,30 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SH, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + oL);
+        FloatVector pp0AV = pA0.lanewise(VectorOperators.MUL, pA0);
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SH, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SH, p, poB + oL);
+        FloatVector pp0BV = pB0.lanewise(VectorOperators.MUL, pB0);
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
@@ -3340,63 +3025,35 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA0.mul(qA0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH8));
-                }
+                FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH1));
-                }
-                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA0.mul(pA0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH8));
-                }
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA0.lanewise(VectorOperators.MUL, qA0);
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH4));
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH1));
-                }
-                final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA0.mul(qA0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH8));
-                }
-                if (SH.length() > 4 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH4));
-                }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH1));
-                }
-                final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SH, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SH, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SH, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + oL);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -3412,63 +3069,35 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB0.mul(qB0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH8));
-                }
+                FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH1));
-                }
-                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB0.mul(pB0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH8));
-                }
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB0.lanewise(VectorOperators.MUL, qB0);
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH4));
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH1));
-                }
-                final float ppB = SH.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB0.mul(qB0);
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH8));
-                }
-                if (SH.length() > 4 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH4));
-                }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH1));
-                }
-                final float qqB = SH.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SH, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SH, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SH, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + oL);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -3480,7 +3109,7 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -3488,7 +3117,7 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -3506,7 +3135,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SH. */
-    private static float adagradH1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradH1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SH.length();
@@ -3517,72 +3146,51 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SH, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + oL);
+        FloatVector pp0AV = pA0.lanewise(VectorOperators.MUL, pA0);
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA0.mul(qA0);
-            if (SH.length() > 8 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH8));
-            }
+            FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             if (SH.length() > 4 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH1));
-            }
-            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA0.mul(pA0);
-            if (SH.length() > 8 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH8));
-            }
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA0.lanewise(VectorOperators.MUL, qA0);
             if (SH.length() > 4 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH4));
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH1));
-            }
-            final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA0.mul(qA0);
-            if (SH.length() > 8 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH8));
-            }
-            if (SH.length() > 4 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH4));
-            }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH1));
-            }
-            final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SH, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SH, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SH, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + oL);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -3592,7 +3200,7 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -3620,89 +3228,74 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SH, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SH, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA1), pA0.lanewise(VectorOperators.MUL, pA0));
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SH, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SH, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SH, p, poB + oL);
+        FloatVector pp0BV = pB1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pB1), pB0.lanewise(VectorOperators.MUL, pB0));
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0BV = (FloatVector) pp0BV.lanewise(VectorOperators.ADD, pp0BV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SH, q, qoA + oL);
-                final FloatVector qwA = qA1.mul(tw);
+                final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwA = pA1.mul(tw);
-                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH8));
-                }
+                FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH4));
+                    dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSH1));
-                }
-                final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH8));
-                }
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qwA, qA0.lanewise(VectorOperators.MUL, qA0));
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH4));
+                    qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSH1));
-                }
-                final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH8));
-                }
-                if (SH.length() > 4 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH4));
-                }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSH1));
-                }
-                final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SH, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SH, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-                pA1 = dpA1.fma(vEtaPA, pA1);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SH, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+                final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+                final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + oL);
+                pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -3717,71 +3310,42 @@ final class CpuSgdKernels {
                 final int qoB = iB * k;
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SH, q, qoB + oL);
-                final FloatVector qwB = qB1.mul(tw);
+                final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwB = pB1.mul(tw);
-                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH8));
-                }
+                FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH4));
+                    dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSH1));
-                }
-                final float dB = SH.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH8));
-                }
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB1.lanewise(VectorOperators.FMA, qwB, qB0.lanewise(VectorOperators.MUL, qB0));
                 if (SH.length() > 4 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH4));
+                    qqBV = (FloatVector) qqBV.lanewise(VectorOperators.ADD, qqBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSH1));
-                }
-                final float ppB = SH.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
-                if (SH.length() > 8 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH8));
-                }
-                if (SH.length() > 4 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH4));
-                }
-                if (SH.length() > 2 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH2));
-                }
-                if (SH.length() > 1 && SH.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSH1));
-                }
-                final float qqB = SH.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SH, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SH, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
-                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-                pB1 = dpB1.fma(vEtaPB, pB1);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SH, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
+                final FloatVector dpB1 = qB1.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB1));
+                final FloatVector dqB1 = veB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB1.lanewise(VectorOperators.FMA, vEtaQB, qB1).intoArray(q, qoB + oL);
+                pB1 = dpB1.lanewise(VectorOperators.FMA, vEtaPB, pB1);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -3793,8 +3357,8 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SH.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -3802,8 +3366,8 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SH.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -3821,7 +3385,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SH. */
-    private static float adagradH2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradH2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SH.length();
@@ -3833,80 +3397,58 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SH, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SH, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SH, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA1), pA0.lanewise(VectorOperators.MUL, pA0));
+        if (SH.length() > 4 && SH.length() <= 16) {
+            pp0AV = (FloatVector) pp0AV.lanewise(VectorOperators.ADD, pp0AV.rearrange(XSH)).reinterpretShape(SQ, 0);
+        }
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SH, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
+            final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final FloatVector pwA = pA1.mul(tw);
-            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SH.length() > 8 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH8));
-            }
+            FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             if (SH.length() > 4 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH4));
+                dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSH1));
-            }
-            final float dA = SH.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-            if (SH.length() > 8 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH8));
-            }
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qwA, qA0.lanewise(VectorOperators.MUL, qA0));
             if (SH.length() > 4 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH4));
+                qqAV = (FloatVector) qqAV.lanewise(VectorOperators.ADD, qqAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSH1));
-            }
-            final float ppA = SH.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-            if (SH.length() > 8 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH8));
-            }
-            if (SH.length() > 4 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH4));
-            }
-            if (SH.length() > 2 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH2));
-            }
-            if (SH.length() > 1 && SH.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSH1));
-            }
-            final float qqA = SH.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SH, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SH, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SH, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-            pA1 = dpA1.fma(vEtaPA, pA1);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SH, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+            final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+            final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + oL);
+            pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -3916,8 +3458,8 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SH.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SH.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -3944,16 +3486,24 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SQ, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + oL);
+        FloatVector pp0AV = pA0.lanewise(VectorOperators.MUL, pA0);
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SQ, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SQ, p, poB + oL);
+        FloatVector pp0BV = pB0.lanewise(VectorOperators.MUL, pB0);
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
@@ -3961,63 +3511,29 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dAV = pA0.mul(qA0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ1));
-                }
-                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA0.mul(pA0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ1));
-                }
-                final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA0.mul(qA0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ1));
-                }
-                final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA0.lanewise(VectorOperators.MUL, qA0);
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SQ, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SQ, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-                pA0 = dpA0.fma(vEtaPA, pA0);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SQ, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + oL);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -4033,63 +3549,29 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                FloatVector dBV = pB0.mul(qB0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ1));
-                }
-                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB0.mul(pB0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ1));
-                }
-                final float ppB = SQ.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB0.mul(qB0);
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ1));
-                }
-                final float qqB = SQ.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB0.lanewise(VectorOperators.MUL, qB0);
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SQ, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SQ, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + oL);
-                pB0 = dpB0.fma(vEtaPB, pB0);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SQ, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + oL);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -4101,7 +3583,7 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -4109,7 +3591,7 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -4127,7 +3609,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 1 vector(s) of SQ. */
-    private static float adagradQ1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradQ1Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SQ.length();
@@ -4138,72 +3620,42 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SQ, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + oL);
+        FloatVector pp0AV = pA0.lanewise(VectorOperators.MUL, pA0);
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            FloatVector dAV = pA0.mul(qA0);
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ1));
-            }
-            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA0.mul(pA0);
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ1));
-            }
-            final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA0.mul(qA0);
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ1));
-            }
-            final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA0.lanewise(VectorOperators.MUL, qA0);
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SQ, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SQ, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + oL);
-            pA0 = dpA0.fma(vEtaPA, pA0);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SQ, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + oL);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -4213,7 +3665,7 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -4241,89 +3693,62 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SQ, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SQ, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA1), pA0.lanewise(VectorOperators.MUL, pA0));
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         final int poB = uB * k;
         final float lwuB = lambda * wu[uB];
         float gB = gu[2 * uB];
         float hB = gu[2 * uB + 1];
+        final FloatVector vNegLwuB = FloatVector.broadcast(SQ, -lwuB);
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SQ, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SQ, p, poB + oL);
+        FloatVector pp0BV = pB1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pB1), pB0.lanewise(VectorOperators.MUL, pB0));
+        final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
+        float ppB = pp0B;
         for (; a < endA && b < endB; a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + 0);
                 final FloatVector qA1 = FloatVector.fromArray(SQ, q, qoA + oL);
-                final FloatVector qwA = qA1.mul(tw);
+                final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwA = pA1.mul(tw);
-                FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dAV = dAV.add(dAV.rearrange(XSQ1));
-                }
-                final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    ppAV = ppAV.add(ppAV.rearrange(XSQ1));
-                }
-                final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    qqAV = qqAV.add(qqAV.rearrange(XSQ1));
-                }
-                final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+                FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
+                final float dA = dAV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qwA, qA0.lanewise(VectorOperators.MUL, qA0));
+                final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
                 final float eA = (values[a] - mu - buA - biA) - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final float lwiA = lambda * wiA;
-                final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
+                final float etaPA = lr / (float) Math.sqrt(gA);
+                final FloatVector vEtaPA = FloatVector.broadcast(SQ, etaPA);
                 final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
                 final FloatVector veA = FloatVector.broadcast(SQ, eA);
-                final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-                final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-                dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-                pA0 = dpA0.fma(vEtaPA, pA0);
-                final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-                final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-                dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-                pA1 = dpA1.fma(vEtaPA, pA1);
+                final FloatVector vNegLwiA = FloatVector.broadcast(SQ, -lwiA);
+                final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+                final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+                pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+                final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+                final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+                dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + oL);
+                pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
                 final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
                 final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
                 gA += Math.max(npA, 0f) * invK;
                 gi[2 * iA] += Math.max(nqA, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
                 if (biases) {
                     final float duA = eA - biasDecayUA * buA;
                     final float diA = eA - lambdaB * wiA * biA;
@@ -4338,71 +3763,36 @@ final class CpuSgdKernels {
                 final int qoB = iB * k;
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + 0);
                 final FloatVector qB1 = FloatVector.fromArray(SQ, q, qoB + oL);
-                final FloatVector qwB = qB1.mul(tw);
+                final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-                final FloatVector pwB = pB1.mul(tw);
-                FloatVector dBV = pB1.fma(qwB, pB0.mul(qB0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    dBV = dBV.add(dBV.rearrange(XSQ1));
-                }
-                final float dB = SQ.length() <= 16 ? dBV.lane(0) : dBV.reduceLanes(VectorOperators.ADD);
-                FloatVector ppBV = pB1.fma(pwB, pB0.mul(pB0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    ppBV = ppBV.add(ppBV.rearrange(XSQ1));
-                }
-                final float ppB = SQ.length() <= 16 ? ppBV.lane(0) : ppBV.reduceLanes(VectorOperators.ADD);
-                FloatVector qqBV = qB1.fma(qwB, qB0.mul(qB0));
-                if (SQ.length() > 8 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ8));
-                }
-                if (SQ.length() > 4 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ4));
-                }
-                if (SQ.length() > 2 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ2));
-                }
-                if (SQ.length() > 1 && SQ.length() <= 16) {
-                    qqBV = qqBV.add(qqBV.rearrange(XSQ1));
-                }
-                final float qqB = SQ.length() <= 16 ? qqBV.lane(0) : qqBV.reduceLanes(VectorOperators.ADD);
+                FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
+                final float dB = dBV.reduceLanes(VectorOperators.ADD);
+                FloatVector qqBV = qB1.lanewise(VectorOperators.FMA, qwB, qB0.lanewise(VectorOperators.MUL, qB0));
+                final float qqB = qqBV.reduceLanes(VectorOperators.ADD);
                 final float eB = (values[b] - mu - buB - biB) - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final float lwiB = lambda * wiB;
-                final FloatVector vEtaPB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gB));
+                final float etaPB = lr / (float) Math.sqrt(gB);
+                final FloatVector vEtaPB = FloatVector.broadcast(SQ, etaPB);
                 final FloatVector vEtaQB = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iB]));
                 final FloatVector veB = FloatVector.broadcast(SQ, eB);
-                final FloatVector dpB0 = qB0.fma(veB, pB0.mul(-lwuB));
-                final FloatVector dqB0 = pB0.fma(veB, qB0.mul(-lwiB));
-                dqB0.fma(vEtaQB, qB0).intoArray(q, qoB + 0);
-                pB0 = dpB0.fma(vEtaPB, pB0);
-                final FloatVector dpB1 = qB1.fma(veB, pB1.mul(-lwuB));
-                final FloatVector dqB1 = pB1.fma(veB, qB1.mul(-lwiB));
-                dqB1.fma(vEtaQB, qB1).intoArray(q, qoB + oL);
-                pB1 = dpB1.fma(vEtaPB, pB1);
+                final FloatVector vNegLwiB = FloatVector.broadcast(SQ, -lwiB);
+                final FloatVector dpB0 = qB0.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB0));
+                final FloatVector dqB0 = veB.lanewise(VectorOperators.FMA, pB0, qB0.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB0.lanewise(VectorOperators.FMA, vEtaQB, qB0).intoArray(q, qoB + 0);
+                pB0 = dpB0.lanewise(VectorOperators.FMA, vEtaPB, pB0);
+                final FloatVector dpB1 = qB1.lanewise(VectorOperators.FMA, veB, vNegLwuB.lanewise(VectorOperators.MUL, pB1));
+                final FloatVector dqB1 = veB.lanewise(VectorOperators.FMA, pB1, qB1.lanewise(VectorOperators.MUL, vNegLwiB));
+                dqB1.lanewise(VectorOperators.FMA, vEtaQB, qB1).intoArray(q, qoB + oL);
+                pB1 = dpB1.lanewise(VectorOperators.FMA, vEtaPB, pB1);
                 final float npB = Math.fma(Math.fma(eB, qqB, -2f * lwuB * dB), eB, lwuB * lwuB * ppB);
                 final float nqB = Math.fma(Math.fma(eB, ppB, -2f * lwiB * dB), eB, lwiB * lwiB * qqB);
                 gB += Math.max(npB, 0f) * invK;
                 gi[2 * iB] += Math.max(nqB, 0f) * invK;
+                // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+                ppB = Math.max(0f, Math.fma(etaPB * etaPB, npB, Math.fma(2f * etaPB, Math.fma(eB, dB, -lwuB * ppB), ppB)));
                 if (biases) {
                     final float duB = eB - biasDecayUB * buB;
                     final float diB = eB - lambdaB * wiB * biB;
@@ -4414,8 +3804,8 @@ final class CpuSgdKernels {
             }
         }
         // B first: for a lone run (uB == uA, no B ratings) A's values must be the ones left
-        pB0.intoArray(p, poB + 0);
-        pB1.intoArray(p, poB + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pB0).intoArray(p, poB + 0);
+        ONE_SQ.lanewise(VectorOperators.MUL, pB1).intoArray(p, poB + oL);
         if (biases) {
             bu[uB] = buB;
         }
@@ -4423,8 +3813,8 @@ final class CpuSgdKernels {
         if (biases) {
             gu[2 * uB + 1] = hB;
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
@@ -4442,7 +3832,7 @@ final class CpuSgdKernels {
     }
 
     /** AdaGrad over one run (user uA, ratings [a, endA)), p_u in 2 vector(s) of SQ. */
-    private static float adagradQ2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
+    static float adagradQ2Run(float[] p, float[] q, int k, int[] items, float[] values, float mu, float[] bu, float[] bi,
             float[] wu, float[] wi, float lr, float lrBias, float lambda, float lambdaB, boolean biases, float[] gu, float[] gi,
             int uA, int a, int endA) {
         final int l = SQ.length();
@@ -4454,80 +3844,49 @@ final class CpuSgdKernels {
         final float lwuA = lambda * wu[uA];
         float gA = gu[2 * uA];
         float hA = gu[2 * uA + 1];
+        final FloatVector vNegLwuA = FloatVector.broadcast(SQ, -lwuA);
         final float biasDecayUA = lambdaB * wu[uA];
         float buA = biases ? bu[uA] : 0f;
         FloatVector pA0 = FloatVector.fromArray(SQ, p, poA + 0);
         FloatVector pA1 = FloatVector.fromArray(SQ, p, poA + oL);
+        FloatVector pp0AV = pA1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pA1), pA0.lanewise(VectorOperators.MUL, pA0));
+        final float pp0A = pp0AV.reduceLanes(VectorOperators.ADD);
+        float ppA = pp0A;
         for (; a < endA; a++) {
             final int iA = items[a];
             final int qoA = iA * k;
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + 0);
             final FloatVector qA1 = FloatVector.fromArray(SQ, q, qoA + oL);
-            final FloatVector qwA = qA1.mul(tw);
+            final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
-            final FloatVector pwA = pA1.mul(tw);
-            FloatVector dAV = pA1.fma(qwA, pA0.mul(qA0));
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                dAV = dAV.add(dAV.rearrange(XSQ1));
-            }
-            final float dA = SQ.length() <= 16 ? dAV.lane(0) : dAV.reduceLanes(VectorOperators.ADD);
-            FloatVector ppAV = pA1.fma(pwA, pA0.mul(pA0));
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                ppAV = ppAV.add(ppAV.rearrange(XSQ1));
-            }
-            final float ppA = SQ.length() <= 16 ? ppAV.lane(0) : ppAV.reduceLanes(VectorOperators.ADD);
-            FloatVector qqAV = qA1.fma(qwA, qA0.mul(qA0));
-            if (SQ.length() > 8 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ8));
-            }
-            if (SQ.length() > 4 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ4));
-            }
-            if (SQ.length() > 2 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ2));
-            }
-            if (SQ.length() > 1 && SQ.length() <= 16) {
-                qqAV = qqAV.add(qqAV.rearrange(XSQ1));
-            }
-            final float qqA = SQ.length() <= 16 ? qqAV.lane(0) : qqAV.reduceLanes(VectorOperators.ADD);
+            FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
+            final float dA = dAV.reduceLanes(VectorOperators.ADD);
+            FloatVector qqAV = qA1.lanewise(VectorOperators.FMA, qwA, qA0.lanewise(VectorOperators.MUL, qA0));
+            final float qqA = qqAV.reduceLanes(VectorOperators.ADD);
             final float eA = (values[a] - mu - buA - biA) - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
             final float lwiA = lambda * wiA;
-            final FloatVector vEtaPA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gA));
+            final float etaPA = lr / (float) Math.sqrt(gA);
+            final FloatVector vEtaPA = FloatVector.broadcast(SQ, etaPA);
             final FloatVector vEtaQA = FloatVector.broadcast(SQ, lr / (float) Math.sqrt(gi[2 * iA]));
             final FloatVector veA = FloatVector.broadcast(SQ, eA);
-            final FloatVector dpA0 = qA0.fma(veA, pA0.mul(-lwuA));
-            final FloatVector dqA0 = pA0.fma(veA, qA0.mul(-lwiA));
-            dqA0.fma(vEtaQA, qA0).intoArray(q, qoA + 0);
-            pA0 = dpA0.fma(vEtaPA, pA0);
-            final FloatVector dpA1 = qA1.fma(veA, pA1.mul(-lwuA));
-            final FloatVector dqA1 = pA1.fma(veA, qA1.mul(-lwiA));
-            dqA1.fma(vEtaQA, qA1).intoArray(q, qoA + oL);
-            pA1 = dpA1.fma(vEtaPA, pA1);
+            final FloatVector vNegLwiA = FloatVector.broadcast(SQ, -lwiA);
+            final FloatVector dpA0 = qA0.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA0));
+            final FloatVector dqA0 = veA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA0.lanewise(VectorOperators.FMA, vEtaQA, qA0).intoArray(q, qoA + 0);
+            pA0 = dpA0.lanewise(VectorOperators.FMA, vEtaPA, pA0);
+            final FloatVector dpA1 = qA1.lanewise(VectorOperators.FMA, veA, vNegLwuA.lanewise(VectorOperators.MUL, pA1));
+            final FloatVector dqA1 = veA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vNegLwiA));
+            dqA1.lanewise(VectorOperators.FMA, vEtaQA, qA1).intoArray(q, qoA + oL);
+            pA1 = dpA1.lanewise(VectorOperators.FMA, vEtaPA, pA1);
             final float npA = Math.fma(Math.fma(eA, qqA, -2f * lwuA * dA), eA, lwuA * lwuA * ppA);
             final float nqA = Math.fma(Math.fma(eA, ppA, -2f * lwiA * dA), eA, lwiA * lwiA * qqA);
             gA += Math.max(npA, 0f) * invK;
             gi[2 * iA] += Math.max(nqA, 0f) * invK;
+            // ‖p + η h‖² = ‖p‖² + 2η p·h + η²‖h‖², with p·h = e p·q − λw_u‖p‖² (h = e q − λw_u p)
+            ppA = Math.max(0f, Math.fma(etaPA * etaPA, npA, Math.fma(2f * etaPA, Math.fma(eA, dA, -lwuA * ppA), ppA)));
             if (biases) {
                 final float duA = eA - biasDecayUA * buA;
                 final float diA = eA - lambdaB * wiA * biA;
@@ -4537,8 +3896,8 @@ final class CpuSgdKernels {
                 gi[2 * iA + 1] += diA * diA;
             }
         }
-        pA0.intoArray(p, poA + 0);
-        pA1.intoArray(p, poA + oL);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA0).intoArray(p, poA + 0);
+        ONE_SQ.lanewise(VectorOperators.MUL, pA1).intoArray(p, poA + oL);
         if (biases) {
             bu[uA] = buA;
         }
