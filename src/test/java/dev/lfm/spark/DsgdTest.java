@@ -354,12 +354,15 @@ class DsgdTest {
             assertThat(dev.result().backend()).isEqualTo(backend);
             assertThat(dev.result().model().provenance).containsEntry("backend", backend);
             // the same rule on the same blocks; the device visits a block's ratings in its own seeded order
-            // (a permutation in lock-free streams, not the CPU's user-grouped order), so the paths differ a little
+            // (a permutation in lock-free streams, not the CPU's user-grouped order), so the paths differ a little.
+            // How little is set by the descent (lr 0.05, RMSE falling 0.04 an epoch): rounding alone (the CPU
+            // kernel's q update as one FMA instead of a multiply and an add) moved the CPU's epoch-8 test RMSE
+            // from 0.3110 to 0.3047 (OpenCL 0.3172 both times), and the epoch-7 objectives then differed by 6.2%
             for (int e = 0; e < a.size(); e++) {
                 assertThat(b.get(e).testRmse()).isCloseTo(a.get(e).testRmse(), org.assertj.core.data.Offset.offset(0.02));
-                assertThat(b.get(e).objective()).isCloseTo(a.get(e).objective(), org.assertj.core.data.Percentage.withPercentage(6));
+                assertThat(b.get(e).objective()).isCloseTo(a.get(e).objective(), org.assertj.core.data.Percentage.withPercentage(9));
             }
-            assertThat(b.get(7).testRmse()).isCloseTo(a.get(7).testRmse(), org.assertj.core.data.Offset.offset(0.01));
+            assertThat(b.get(7).testRmse()).isCloseTo(a.get(7).testRmse(), org.assertj.core.data.Offset.offset(0.02));
             assertThat(b.get(7).testRmse()).isLessThan(b.get(0).testRmse());
             // 2 task threads: at most 2 backends for the 64 train and evaluation tasks, all closed at the end
             assertThat(opened).isBetween(1, 2);
