@@ -176,7 +176,11 @@ def method(s, v, ada, single):
         a(step("A", "a", v, sp, ada, "            "))
         a("        }")
     else:
-        a("        for (; a < endA && b < endB; a++, b++) {")
+        # one counted loop (a single exit test against a loop-invariant bound): with two exit tests C2's
+        # profile-based loop predication guessed which one ends the loop and deoptimized whenever a
+        # pair's other run was the shorter, over and over on problems of short runs
+        a("        final int pairs = Math.min(endA - a, endB - b);")
+        a("        for (int t = 0; t < pairs; t++, a++, b++) {")
         a("            {")
         a(step("A", "a", v, sp, ada, "                "))
         a("            }")

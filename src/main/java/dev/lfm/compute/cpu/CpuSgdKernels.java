@@ -281,7 +281,8 @@ final class CpuSgdKernels {
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -422,7 +423,8 @@ final class CpuSgdKernels {
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -582,7 +584,8 @@ final class CpuSgdKernels {
         FloatVector pB0 = FloatVector.fromArray(SF, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
         FloatVector pB2 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -757,7 +760,8 @@ final class CpuSgdKernels {
         FloatVector pB1 = FloatVector.fromArray(SF, p, poB + 1 * l);
         FloatVector pB2 = FloatVector.fromArray(SF, p, poB + 2 * l);
         FloatVector pB3 = FloatVector.fromArray(SF, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -1280,7 +1284,8 @@ final class CpuSgdKernels {
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SH, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -1412,7 +1417,8 @@ final class CpuSgdKernels {
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SH, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SH, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -1558,7 +1564,8 @@ final class CpuSgdKernels {
         final float biasDecayUB = lambdaB * wu[uB];
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SQ, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -1681,7 +1688,8 @@ final class CpuSgdKernels {
         float buB = biases ? bu[uB] : 0f;
         FloatVector pB0 = FloatVector.fromArray(SQ, p, poB + 0);
         FloatVector pB1 = FloatVector.fromArray(SQ, p, poB + oL);
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -1843,7 +1851,8 @@ final class CpuSgdKernels {
         }
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -2106,7 +2115,8 @@ final class CpuSgdKernels {
         }
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -2394,7 +2404,8 @@ final class CpuSgdKernels {
         }
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -2703,7 +2714,8 @@ final class CpuSgdKernels {
         }
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -3018,7 +3030,8 @@ final class CpuSgdKernels {
         }
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -3254,7 +3267,8 @@ final class CpuSgdKernels {
         }
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -3504,7 +3518,8 @@ final class CpuSgdKernels {
         FloatVector pp0BV = pB0.lanewise(VectorOperators.MUL, pB0);
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
@@ -3713,7 +3728,8 @@ final class CpuSgdKernels {
         FloatVector pp0BV = pB1.lanewise(VectorOperators.FMA, tw.lanewise(VectorOperators.MUL, pB1), pB0.lanewise(VectorOperators.MUL, pB0));
         final float pp0B = pp0BV.reduceLanes(VectorOperators.ADD);
         float ppB = pp0B;
-        for (; a < endA && b < endB; a++, b++) {
+        final int pairs = Math.min(endA - a, endB - b);
+        for (int t = 0; t < pairs; t++, a++, b++) {
             {
                 final int iA = items[a];
                 final int qoA = iA * k;
