@@ -194,19 +194,16 @@ public final class Trainer {
             why.append(TrainingConfig.AUTO_RANK_WITHOUT_VALIDATION).append(" (no validation split to choose on)");
             return TrainingConfig.AUTO_RANK_WITHOUT_VALIDATION;
         }
-        // probes run from the largest rank down and the account lists them in that order; the
-        // choice does not depend on the order (lower validation RMSE, ties to the smaller rank).
-        // Largest first because on the CPU the per-rank SGD kernels use different vector widths, and
-        // on Java 17 a kernel that C2 compiles after another width has run gets a type profile
-        // polluted by it: the large kernel, the one the final training usually keeps, suffers most
-        // (5x slower epochs after the small probe), the small one little (about 15%)
-        int[] ranks = TrainingConfig.AUTO_RANKS.clone();
-        java.util.Arrays.sort(ranks);
-        int bestRank = ranks[0];
+        // probes in AUTO_RANKS' order, largest first; the choice does not depend on the order (lower
+        // validation RMSE, ties to the smaller rank). Largest first because on the CPU the per-rank SGD
+        // kernels use different vector widths, and on Java 17 a kernel that C2 compiles after another
+        // width has run gets a type profile polluted by it: the large kernel, the one the final
+        // training usually keeps, suffers most (5x slower epochs after the small probe), the small one
+        // little (about 15%)
+        int bestRank = java.util.Arrays.stream(TrainingConfig.AUTO_RANKS).min().getAsInt();
         double best = Double.POSITIVE_INFINITY;
         int probe = Math.min(TrainingConfig.AUTO_RANK_PROBE_EPOCHS, c.epochs);
-        for (int n = ranks.length - 1; n >= 0; n--) {
-            int k = ranks[n];
+        for (int k : TrainingConfig.AUTO_RANKS) {
             TrainingConfig p = c.copy();
             p.rank = k;
             p.epochs = probe;

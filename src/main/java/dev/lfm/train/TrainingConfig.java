@@ -82,9 +82,11 @@ public final class TrainingConfig implements Cloneable {
     /**
      * The ranks {@link #RANK_AUTO} races: 8 fits data whose structure is a few weak factors (the synthetic
      * presets, where more factors over-fit), 64 fits real ratings (a few strong factors and a long tail,
-     * which a large rank with the data-dependent λ captures).
+     * which a large rank with the data-dependent λ captures). In probe order, largest first (see
+     * {@link Trainer}'s rank race: the kernel of the rank the final training usually keeps is then
+     * compiled before another vector width has run).
      */
-    static final int[] AUTO_RANKS = {8, 64};
+    static final int[] AUTO_RANKS = {64, 8};
     /** Epochs each rank of {@link #AUTO_RANKS} trains before the choice. */
     public static final int AUTO_RANK_PROBE_EPOCHS = 3;
     /** The rank {@link #RANK_AUTO} means when there is no validation split to choose on. */

@@ -195,10 +195,9 @@ final class CpuSgd {
         }
         int sgdKernel = CpuSgdKernels.choose(k);
         int adaKernel = CpuSgdKernels.chooseAdagrad(k);
-        String key = sgdKernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + sgdKernel;
-        if (adaKernel == CpuSgdKernels.LOOP && sgdKernel != CpuSgdKernels.LOOP) {
-            key += "+loop:" + k;
-        }
+        // the loop is compiled per k's code path, a register kernel once for every k it serves
+        String key = (sgdKernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + sgdKernel) + "/"
+                + (adaKernel == CpuSgdKernels.LOOP ? "loop:" + k : "kernel:" + adaKernel);
         if (!WARM.add(key)) {
             return;
         }
