@@ -12,7 +12,10 @@ import dev.lfm.compute.BackendProvider;
 import dev.lfm.compute.BackendUnavailableException;
 import dev.lfm.compute.Backends;
 import dev.lfm.io.OutputFiles;
+import dev.lfm.train.DivergenceException;
+import dev.lfm.train.EpochRecord;
 import dev.lfm.train.Trainer;
+import dev.lfm.train.TrainingListener;
 import dev.lfm.train.TrainingConfig;
 import dev.lfm.train.TrainingResult;
 import java.io.PrintWriter;
@@ -35,14 +38,17 @@ import picocli.CommandLine.Option;
  * available backend, then one table: seconds per epoch, updates/s, effective GB/s (traffic model
  * in {@link Comparison}), speedup against the CPU backend of the same run, final test RMSE and its
  * difference from the CPU's. The first {@code --warmup} epochs are trained but not timed (default
- * auto: per backend, until its epoch times settle, {@link Comparison#settledWarmup}). With
+ * auto: each backend first trains an untimed warm-up run until its epoch times settle,
+ * {@link Comparison.Warmup}, then the timed run, whose own first epochs are excluded until they settle,
+ * {@link Comparison#settledWarmup}). With
  * {@code --factor-storage half} each GPU backend is trained twice, with float and with fp16 P and Q,
  * so the RMSE cost of half storage sits beside its speed.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the same problem on each backend and compare speed and accuracy.",
-            "The first --warmup epochs are trained but excluded from the timing (auto: per backend, until its epoch "
-                    + "times settle; the table says how many). Effective GB/s uses "
+            "The first --warmup epochs are trained but excluded from the timing (auto: each backend first trains an "
+                    + "untimed warm-up run until its epoch times settle, then the timed run; the table says how many "
+                    + "epochs each took). Effective GB/s uses "
                     + "bytes/update = 4*k*b + 12 (p_u and q_i read and written, b = 4 bytes as float32 or 2 as fp16, "
                     + "one 12-byte rating record)."})
 public final class CompareCommand extends LfmCommand {
@@ -69,8 +75,10 @@ public final class CompareCommand extends LfmCommand {
     TrainingOptions training;
 
     @Option(names = "--warmup", defaultValue = "auto", paramLabel = "N|auto",
-            description = "Leading epochs excluded from the timing; auto = per backend, until every later epoch takes "
-                    + "at most 1.5x the median of the second half (default: ${DEFAULT-VALUE}).")
+            description = "Leading epochs excluded from the timing; auto = per backend, an untimed warm-up run first "
+                    + "(until its last 5 epochs are no faster than 0.8x the 5 before, at least 1 s, at most 30 s), then "
+                    + "the timed run's epochs from the first one after which every epoch takes at most 1.5x the median "
+                    + "of its second half (default: ${DEFAULT-VALUE}).")
     String warmupFlag;
 
     /** --warmup as a number, or {@link Comparison#WARMUP_AUTO}. */
@@ -290,7 +298,8 @@ public final class CompareCommand extends LfmCommand {
         out.printf("data: %s%n", ds.description());
         out.printf("training: %s, k=%d, %d epochs (%s), lr=%s, seed=%d%n",
                 config.describeAlgorithm(), config.rank, config.epochs, warmup == Comparison.WARMUP_AUTO
-                        ? "untimed warm-up per backend until epoch times settle" : "first " + warmup + " untimed warm-up",
+                        ? "after an untimed warm-up run per backend until epoch times settle" : "first " + warmup
+                        + " untimed warm-up",
                 config.lr, config.seed);
     }
 
@@ -338,11 +347,20 @@ public final class CompareCommand extends LfmCommand {
                     break;
                 }
                 try (backend) {
-                    out.printf("%s%s: training on %s ...%n", name, half ? " (fp16 factors)" : "", backend.device());
+                    String label = name + (half ? " (fp16 factors)" : "");
+                    int warmed = 0;
+                    if (warmup == Comparison.WARMUP_AUTO) {
+                        out.printf("%s: warming up on %s (untimed, until epoch times settle) ...%n", label,
+                                backend.device());
+                        out.flush();
+                        warmed = warmUp(backend, ds, config, out, label);
+                    }
+                    out.printf("%s: training on %s ...%n", label, backend.device());
                     out.flush();
                     long t0 = System.nanoTime();
                     TrainingResult r = new Trainer(config, null).train(backend, ds.train(), ds.validation(), ds.test());
-                    measured.add(new Comparison.Measured(backend.name(), backend.device(), backend.threads(), r, half));
+                    measured.add(new Comparison.Measured(backend.name(), backend.device(), backend.threads(), r, half,
+                            warmed));
                     if (engineRows != null && !half) {
                         engineRows.add(new EngineRow("local", backend.name() + ", " + backend.device(), r.epochsRun(),
                                 r.trainSeconds(), (System.nanoTime() - t0) / 1e9, r.best().testRmse(),
@@ -355,6 +373,39 @@ public final class CompareCommand extends LfmCommand {
             throw new LfmException("none of the backends " + String.join(",", names) + " is available");
         }
         return measured;
+    }
+
+    /**
+     * The untimed warm-up run: the same training on the training set alone (no validation, test or
+     * early stopping; its model is discarded) until {@link Comparison.Warmup#settled}; returns its
+     * epochs. A divergence ends it (the timed run, with the epochs asked for, reports its own).
+     */
+    static int warmUp(Backend backend, Dataset ds, TrainingConfig config, PrintWriter out, String label) {
+        TrainingConfig w = config.copy();
+        w.epochs = Comparison.Warmup.MAX_EPOCHS;
+        w.patience = 0;
+        List<Double> seconds = new ArrayList<>();
+        long t0 = System.nanoTime();
+        TrainingListener settle = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochRecord record) {
+                seconds.add(record.seconds());
+            }
+
+            @Override
+            public boolean stopAfter(EpochRecord record) {
+                return Comparison.Warmup.settled(seconds, (System.nanoTime() - t0) / 1e9);
+            }
+        };
+        try {
+            new Trainer(w, settle).train(backend, ds.train(), null, null);
+        } catch (DivergenceException e) {
+            // the warm-up trains far more epochs than asked for: the timed run will say whether it diverges
+        }
+        out.printf(Locale.ROOT, "%s: warm-up %d epoch%s in %.1f s (last %s s an epoch)%n", label, seconds.size(),
+                seconds.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9,
+                seconds.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4g", seconds.get(seconds.size() - 1)));
+        return seconds.size();
     }
 
     private static void skip(PrintWriter out, List<String> skipped, String name, String why) {
@@ -370,7 +421,7 @@ public final class CompareCommand extends LfmCommand {
                 "threads", "factors", "s/epoch", "updates/s", "GB/s", "speedup", "test RMSE", "RMSE-cpu"));
         for (Comparison.Row r : rows) {
             sb.append(String.format(Locale.ROOT, "%-8s %-44s %7d %7s %10s %12s %8s %8s %10s %11s%n", r.backend(),
-                    clip(r.device(), 44), r.threads(), r.factors(), num("%.4f", r.secondsPerEpoch()),
+                    clip(r.device(), 44), r.threads(), r.factors(), num("%.4g", r.secondsPerEpoch()),
                     num("%.4g", r.updatesPerSecond()), num("%.2f", r.gbPerSecond()), num("%.2fx", r.speedup()),
                     num("%.5f", r.testRmse()), num("%+.5f", r.rmseDiff())));
         }
@@ -392,11 +443,12 @@ public final class CompareCommand extends LfmCommand {
             StringBuilder ex = new StringBuilder();
             for (Comparison.Row r : rows) {
                 ex.append(ex.length() == 0 ? "" : ", ").append(r.backend()).append(r.halfFactors() ? " fp16" : "")
-                        .append(' ').append(r.timedEpochs()).append(" timed");
+                        .append(' ').append(r.warmupRunEpochs()).append(" warm-up + ").append(r.timedEpochs())
+                        .append(" timed");
             }
-            sb.append(String.format(Locale.ROOT, "timing: mean of the epochs after each backend's warm-up (excluded "
-                    + "until epoch times settle: %s); GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 "
-                    + "(fp16 factors)%n", ex));
+            sb.append(String.format(Locale.ROOT, "timing: each backend first trains an untimed warm-up run until its "
+                    + "epoch times settle, then the run above, timed over its epochs after its own settling (epochs: "
+                    + "%s); GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", ex));
         } else {
             sb.append(String.format(Locale.ROOT, "timing: mean of epochs %d.. (the first %d excluded as warm-up); "
                     + "GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", warmup + 1, warmup));
@@ -427,7 +479,7 @@ public final class CompareCommand extends LfmCommand {
         for (Comparison.Row r : rows) {
             Map<String, Object> m = OrderedMap.of("backend", r.backend(), "device", r.device(),
                     "threads", r.threads(), "factor_storage", r.halfFactors() ? "half" : "float",
-                    "timed_epochs", r.timedEpochs(), "seconds_per_epoch", r.secondsPerEpoch(),
+                    "warmup_run_epochs", r.warmupRunEpochs(), "timed_epochs", r.timedEpochs(), "seconds_per_epoch", r.secondsPerEpoch(),
                     "updates_per_second", r.updatesPerSecond(), "effective_gb_per_second", r.gbPerSecond(),
                     "speedup_vs_cpu", r.speedup(), "test_rmse", r.testRmse(), "test_rmse_minus_cpu", r.rmseDiff());
             list.add(m);

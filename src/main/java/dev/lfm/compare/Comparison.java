@@ -58,19 +58,77 @@ public final class Comparison {
      */
     public record Row(String backend, String device, int threads, int timedEpochs, double secondsPerEpoch,
                       double updatesPerSecond, double gbPerSecond, double speedup, double testRmse,
-                      double rmseDiff, boolean halfFactors) {
+                      double rmseDiff, boolean halfFactors, int warmupRunEpochs) {
         /** "fp16" or "fp32": the factor storage. */
         public String factors() {
             return halfFactors ? "fp16" : "fp32";
         }
     }
 
-    /** A backend's raw outcome before it is compared; {@code halfFactors}: P, Q stored as fp16. */
-    public record Measured(String backend, String device, int threads, TrainingResult result, boolean halfFactors) {
-        /** A run with float factors. */
-        public Measured(String backend, String device, int threads, TrainingResult result) {
-            this(backend, device, threads, result, false);
+    /**
+     * A backend's raw outcome before it is compared; {@code halfFactors}: P, Q stored as fp16;
+     * {@code warmupRunEpochs}: epochs of the untimed warm-up run trained before {@code result}'s run
+     * (0: none, see {@link Warmup}).
+     */
+    public record Measured(String backend, String device, int threads, TrainingResult result, boolean halfFactors,
+                           int warmupRunEpochs) {
+        /** Without a warm-up run. */
+        public Measured(String backend, String device, int threads, TrainingResult result, boolean halfFactors) {
+            this(backend, device, threads, result, halfFactors, 0);
         }
+
+        /** A run with float factors, without a warm-up run. */
+        public Measured(String backend, String device, int threads, TrainingResult result) {
+            this(backend, device, threads, result, false, 0);
+        }
+    }
+
+    /**
+     * When an untimed warm-up run has settled: JIT compilation (the CPU backend's Vector API
+     * kernels run tens of times slower until C2 compiles them), kernel builds and first-touch
+     * allocation all happen in the first epochs, and on a small problem they outlast any timed run a
+     * user would ask for (17k ratings: epochs fall from 128 ms to 0.3 ms over about 25 epochs). The
+     * warm-up run trains the same problem, discarded, until {@link #settled} says its epochs no longer
+     * get faster; then the timed run starts on warm code.
+     */
+    public static final class Warmup {
+        /** Wall seconds a warm-up run takes at least (time for the JIT, however short the epochs). */
+        public static final double MIN_SECONDS = 1.0;
+        /** Wall seconds after which a warm-up run ends settled or not (a huge problem: its JIT work is done). */
+        public static final double MAX_SECONDS = 30.0;
+        /** Epochs after which a warm-up run ends settled or not. */
+        public static final int MAX_EPOCHS = 1000;
+        /** Epochs in each of the two windows compared (fewer while the run is short). */
+        public static final int WINDOW = 5;
+        /** The recent window's median epoch time must be at least this fraction of the window's before. */
+        public static final double RATIO = 0.8;
+
+        private Warmup() {
+        }
+
+        /**
+         * Whether a warm-up run with these epoch training times, {@code wallSeconds} in all so far
+         * (evaluation included), may end: after {@link #MAX_EPOCHS} or {@link #MAX_SECONDS}; never before
+         * two epochs and {@link #MIN_SECONDS}; otherwise when the median of the last m epochs is at least
+         * {@link #RATIO} of the median of the m before them, m = min({@link #WINDOW}, epochs / 2): the
+         * epochs have stopped getting faster.
+         */
+        public static boolean settled(List<Double> epochSeconds, double wallSeconds) {
+            int n = epochSeconds.size();
+            if (n >= MAX_EPOCHS || (n >= 1 && wallSeconds >= MAX_SECONDS)) {
+                return true;
+            }
+            if (n < 2 || wallSeconds < MIN_SECONDS) {
+                return false;
+            }
+            int m = Math.min(WINDOW, n / 2);
+            return median(epochSeconds.subList(n - m, n)) >= RATIO * median(epochSeconds.subList(n - 2 * m, n - m));
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        double[] v = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** Mean seconds per epoch over the epochs after the first {@code warmup}. */
@@ -101,9 +159,7 @@ public final class Comparison {
         if (n <= 1) {
             return 0;
         }
-        double[] late = history.subList(n / 2, n).stream().mapToDouble(EpochRecord::seconds).sorted().toArray();
-        double median = late.length % 2 == 1 ? late[late.length / 2]
-                : (late[late.length / 2 - 1] + late[late.length / 2]) / 2;
+        double median = median(history.subList(n / 2, n).stream().map(EpochRecord::seconds).toList());
         int w = n / 2;
         while (w > 1 && history.get(w - 1).seconds() <= 1.5 * median) {
             w--;
@@ -136,7 +192,8 @@ public final class Comparison {
             double rmse = r.last().testRmse();
             int bytes = m.halfFactors() ? HALF_BYTES_PER_ELEMENT : BYTES_PER_ELEMENT;
             rows.add(new Row(m.backend(), m.device(), m.threads(), epochs - w, spe, ups,
-                    effectiveGbPerSecond(ups, k, bytes), cpuSeconds / spe, rmse, rmse - cpuRmse, m.halfFactors()));
+                    effectiveGbPerSecond(ups, k, bytes), cpuSeconds / spe, rmse, rmse - cpuRmse, m.halfFactors(),
+                    m.warmupRunEpochs()));
         }
         return rows;
     }

@@ -142,6 +142,10 @@ public final class Trainer {
                         break;
                     }
                 }
+                if (listener.stopAfter(rec)) {
+                    stoppedEarly = epoch < config.epochs;
+                    break;
+                }
             }
             FactorModel result;
             if (config.patience > 0 && best != null) {

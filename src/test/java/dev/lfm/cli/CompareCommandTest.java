@@ -195,6 +195,56 @@ class CompareCommandTest {
         List<Comparison.Row> rows = Comparison.rows(List.of(new Comparison.Measured("cpu", "x86", 2, r)), 8,
                 Comparison.WARMUP_AUTO);
         assertThat(rows.get(0).timedEpochs()).isEqualTo(7);
-        assertThat(CompareCommand.table(rows, Comparison.WARMUP_AUTO)).contains("cpu 7 timed");
+        assertThat(CompareCommand.table(rows, Comparison.WARMUP_AUTO)).contains("cpu 0 warm-up + 7 timed");
+    }
+
+    private static List<Double> times(double... s) {
+        return java.util.Arrays.stream(s).boxed().toList();
+    }
+
+    @Test
+    void aWarmupRunEndsOnceItsEpochsStopGettingFaster() {
+        // still falling by half every epoch: never settled however long
+        assertThat(Comparison.Warmup.settled(times(8, 4, 2, 1, 0.5, 0.25, 0.125, 0.06, 0.03, 0.015), 2.0)).isFalse();
+        // steady: settled once the minimum wall time has passed, not before
+        List<Double> steady = times(0.3, 0.31, 0.3, 0.29, 0.3, 0.3, 0.31, 0.3, 0.3, 0.3);
+        assertThat(Comparison.Warmup.settled(steady, 0.5)).isFalse();
+        assertThat(Comparison.Warmup.settled(steady, Comparison.Warmup.MIN_SECONDS)).isTrue();
+        // the last 5 against the 5 before: a drop of more than 20% is still warming up, 20% is settled
+        assertThat(Comparison.Warmup.settled(times(1, 1, 1, 1, 1, 0.79, 0.79, 0.79, 0.79, 0.79), 2.0)).isFalse();
+        assertThat(Comparison.Warmup.settled(times(1, 1, 1, 1, 1, 0.8, 0.8, 0.8, 0.8, 0.8), 2.0)).isTrue();
+        // only the last two windows count: a JIT-slow start long ago does not hold it back
+        assertThat(Comparison.Warmup.settled(times(90, 60, 30, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 2.0)).isTrue();
+        // short runs compare shorter windows; one epoch is never enough before the cap
+        assertThat(Comparison.Warmup.settled(times(2, 1.9), 4.0)).isTrue();
+        assertThat(Comparison.Warmup.settled(times(2, 1.0), 3.0)).isFalse();
+        assertThat(Comparison.Warmup.settled(times(5), 5.0)).isFalse();
+        // the caps: wall time (a huge problem) and epochs
+        assertThat(Comparison.Warmup.settled(times(40), Comparison.Warmup.MAX_SECONDS)).isTrue();
+        double[] falling = new double[Comparison.Warmup.MAX_EPOCHS];
+        for (int e = 0; e < falling.length; e++) {
+            falling[e] = Math.pow(0.5, e % 10);
+        }
+        assertThat(Comparison.Warmup.settled(times(falling).subList(0, falling.length - 1), 2.0)).isFalse();
+        assertThat(Comparison.Warmup.settled(times(falling), 2.0)).isTrue();
+    }
+
+    @Test
+    void autoWarmupTrainsAnUntimedRunFirstAndSaysHowLong(@TempDir Path dir) throws Exception {
+        CompareCommand cmd = new CompareCommand();
+        Path report = dir.resolve("compare.json");
+        new CommandLine(cmd).parseArgs("--backends", "cpu", "--threads", "2", "-k", "16", "--epochs", "3",
+                "--report", report.toString());
+        StringWriter sw = new StringWriter();
+        List<Comparison.Row> rows = cmd.compare(small(), cmd.config(), new PrintWriter(sw));
+        int warm = rows.get(0).warmupRunEpochs();
+        assertThat(warm).isGreaterThanOrEqualTo(2);
+        // the timed run is the one asked for, whatever the warm-up trained
+        assertThat(rows.get(0).timedEpochs()).isBetween(1, 2);
+        assertThat(sw.toString()).contains("cpu: warm-up " + warm + " epochs in ")
+                .contains("cpu " + warm + " warm-up + " + rows.get(0).timedEpochs() + " timed");
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.get("backends").get(0).get("warmup_run_epochs").asInt()).isEqualTo(warm);
+        assertThat(json.get("training").get("warmup_epochs").asText()).isEqualTo("auto");
     }
 }

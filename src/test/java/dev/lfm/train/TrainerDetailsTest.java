@@ -195,4 +195,36 @@ class TrainerDetailsTest {
         TrainingResult r = train(c, null, init);
         assertThat(r.model().provenance.get("init_model")).isEqualTo("model, rank 3, 100 users x 50 items");
     }
+
+    @Test
+    void aListenerEndsTrainingAfterAnEpochAndTheResultIsThatEpochs() {
+        TrainingConfig c = Classic.config();
+        c.epochs = 8;
+        TrainingResult full;
+        TrainingResult stopped;
+        List<Integer> told = new ArrayList<>();
+        try (Backend b = new CpuBackend(1)) {
+            full = new Trainer(c, null).train(b, DATA.train, null, null);
+            stopped = new Trainer(c, new TrainingListener() {
+                @Override
+                public void onEpoch(EpochRecord record) {
+                    told.add(record.epoch());
+                }
+
+                @Override
+                public boolean stopAfter(EpochRecord record) {
+                    return record.epoch() == 3;
+                }
+            }).train(b, DATA.train, null, null);
+        }
+        assertThat(told).containsExactly(1, 2, 3);
+        assertThat(stopped.epochsRun()).isEqualTo(3);
+        assertThat(stopped.stoppedEarly()).isTrue();
+        assertThat(stopped.bestEpoch()).isEqualTo(3);
+        assertThat(stopped.updates()).isEqualTo(3L * DATA.train.size());
+        // the same trajectory up to the stop, and the model is epoch 3's
+        assertThat(stopped.last().objective()).isEqualTo(full.history().get(2).objective());
+        assertThat(full.stoppedEarly()).isFalse();
+        assertThat(stopped.last().objective()).isGreaterThan(full.last().objective());
+    }
 }
