@@ -76,7 +76,7 @@ public final class CompareCommand extends LfmCommand {
 
     @Option(names = "--warmup", defaultValue = "auto", paramLabel = "N|auto",
             description = "Leading epochs excluded from the timing; auto = per backend, an untimed warm-up run first "
-                    + "(until its last 5 epochs are no faster than 0.8x the 5 before, at least 1 s, at most 30 s), then "
+                    + "(until its last 5 epochs are no faster than 0.8x the 5 before, at least 2 s, at most 30 s), then "
                     + "the timed run's epochs from the first one after which every epoch takes at most 1.5x the median "
                     + "of its second half (default: ${DEFAULT-VALUE}).")
     String warmupFlag;
@@ -135,9 +135,6 @@ public final class CompareCommand extends LfmCommand {
 
     @Override
     public Integer call() {
-        if (System.getProperty("lfm.cpu.warmup") == null) {
-            System.setProperty("lfm.cpu.warmup", "true"); // steady-state CPU kernels before anything is timed
-        }
         TrainingConfig config = config();
         PrintWriter out = out();
         if (backends != null) {
@@ -376,9 +373,10 @@ public final class CompareCommand extends LfmCommand {
     }
 
     /**
-     * The untimed warm-up run: the same training on the training set alone (no validation, test or
-     * early stopping; its model is discarded) until {@link Comparison.Warmup#settled}; returns its
-     * epochs. A divergence ends it (the timed run, with the epochs asked for, reports its own).
+     * The untimed warm-up run: the same training, evaluation passes included (code the timed run
+     * would otherwise compile, and deoptimize shared code for, between its epochs), without early
+     * stopping, its model discarded, until {@link Comparison.Warmup#settled}; returns its epochs. A
+     * divergence ends it (the timed run, with the epochs asked for, reports its own).
      */
     static int warmUp(Backend backend, Dataset ds, TrainingConfig config, PrintWriter out, String label) {
         TrainingConfig w = config.copy();
@@ -398,7 +396,7 @@ public final class CompareCommand extends LfmCommand {
             }
         };
         try {
-            new Trainer(w, settle).train(backend, ds.train(), null, null);
+            new Trainer(w, settle).train(backend, ds.train(), ds.validation(), ds.test());
         } catch (DivergenceException e) {
             // the warm-up trains far more epochs than asked for: the timed run will say whether it diverges
         }
@@ -450,7 +448,7 @@ public final class CompareCommand extends LfmCommand {
                     + "epoch times settle, then the run above, timed over its epochs after its own settling (epochs: "
                     + "%s); GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", ex));
         } else {
-            sb.append(String.format(Locale.ROOT, "timing: mean of epochs %d.. (the first %d excluded as warm-up); "
+            sb.append(String.format(Locale.ROOT, "timing: median of epochs %d.. (the first %d excluded as warm-up); "
                     + "GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", warmup + 1, warmup));
         }
         return sb.toString();

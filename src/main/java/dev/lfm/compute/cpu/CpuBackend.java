@@ -72,7 +72,6 @@ public final class CpuBackend implements Backend {
         m = model.copy();
         optimizers.reset(sameShape);
         sgd.reset(m);
-        sgd.warmUp(m.rank);
         if (!sameShape) {
             gradients.reset();
         }
