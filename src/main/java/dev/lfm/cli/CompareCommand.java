@@ -445,7 +445,7 @@ public final class CompareCommand extends LfmCommand {
                         .append(" timed");
             }
             sb.append(String.format(Locale.ROOT, "timing: each backend first trains an untimed warm-up run until its "
-                    + "epoch times settle, then the run above, timed over its epochs after its own settling (epochs: "
+                    + "epoch times settle, then the run above, timed as the median of its epochs after its own settling (epochs: "
                     + "%s); GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", ex));
         } else {
             sb.append(String.format(Locale.ROOT, "timing: median of epochs %d.. (the first %d excluded as warm-up); "
