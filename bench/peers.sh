@@ -2,7 +2,7 @@
 # lfm against LIBMF (AVX build) on one generated "row col value" file, same machine, same threads.
 #
 #   bench/peers.sh [--users U] [--items I] [--ratings R] [--ks "8 50 64 128"] [--threads T]
-#                  [--epochs E] [--e2e-epochs N] [--keep DIR]
+#                  [--epochs E] [--e2e-epochs N (0: no end-to-end runs)] [--keep DIR]
 #
 # Per k: LIBMF's time per iteration = (time of a 13-iteration run − time of a 3-iteration run)/10
 # (its times include reading the file); lfm's = the median of its reported epoch times, epochs
@@ -30,6 +30,10 @@ while [ $# -gt 0 ]; do
     *) echo "peers.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+for n in "$users" "$items" "$ratings" "$threads" "$e2e"; do
+  case "$n" in ''|*[!0-9]*) echo "peers.sh: --users, --items, --ratings, --threads and --e2e-epochs take whole numbers (got '$n')" >&2; exit 2 ;; esac
+done
+case "$epochs" in ''|*[!0-9]*|0|1) echo "peers.sh: --epochs must be a whole number >= 2 (epoch 1 builds the plan and is not timed; got '$epochs')" >&2; exit 2 ;; esac
 work="${keep:-$(mktemp -d /tmp/lfm-peers.XXXXXX)}"
 mkdir -p "$work"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
@@ -98,6 +102,9 @@ for k in $ks; do
   else mf_u="-"; ratio="-"; fi
   echo "| $k | $lfm_u | $mf_u | $ratio | $l0 / $(load) |"
 done
+if [ "$e2e" = 0 ]; then # --e2e-epochs 0: the per-k table only
+  exit 0
+fi
 echo
 echo "End to end, k = 64, read + $e2e epochs, quiet, no test split (wall seconds):"
 echo
