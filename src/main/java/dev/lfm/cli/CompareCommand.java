@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
  * available backend, then one table: seconds per epoch, updates/s, effective GB/s (traffic model
  * in {@link Comparison}), speedup against the CPU backend of the same run, final test RMSE and its
  * difference from the CPU's. The first {@code --warmup} epochs are trained but not timed (default
- * auto: each backend first trains an untimed warm-up run until its epoch times settle,
+ * auto: each backend first repeats the training untimed until its epoch times settle,
  * {@link Comparison.Warmup}, then the timed run, whose own first epochs are excluded until they settle,
  * {@link Comparison#settledWarmup}). With
  * {@code --factor-storage half} each GPU backend is trained twice, with float and with fp16 P and Q,
@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the same problem on each backend and compare speed and accuracy.",
-            "The first --warmup epochs are trained but excluded from the timing (auto: each backend first trains an "
-                    + "untimed warm-up run until its epoch times settle, then the timed run; the table says how many "
+            "The first --warmup epochs are trained but excluded from the timing (auto: each backend first repeats the "
+                    + "training untimed until its epoch times settle, then the timed run; the table says how many "
                     + "epochs each took). Effective GB/s uses "
                     + "bytes/update = 4*k*b + 12 (p_u and q_i read and written, b = 4 bytes as float32 or 2 as fp16, "
                     + "one 12-byte rating record)."})
@@ -75,8 +75,8 @@ public final class CompareCommand extends LfmCommand {
     TrainingOptions training;
 
     @Option(names = "--warmup", defaultValue = "auto", paramLabel = "N|auto",
-            description = "Leading epochs excluded from the timing; auto = per backend, an untimed warm-up run first "
-                    + "(until its last 5 epochs are no faster than 0.8x the 5 before, at least 2 s, at most 30 s), then "
+            description = "Leading epochs excluded from the timing; auto = per backend, the training repeated untimed "
+                    + "first (until its last 5 epochs are no faster than 0.8x the 5 before, at least 2 s, at most 30 s), then "
                     + "the timed run's epochs from the first one after which every epoch takes at most 1.5x the median "
                     + "of its second half (default: ${DEFAULT-VALUE}).")
     String warmupFlag;
@@ -295,7 +295,7 @@ public final class CompareCommand extends LfmCommand {
         out.printf("data: %s%n", ds.description());
         out.printf("training: %s, k=%d, %d epochs (%s), lr=%s, seed=%d%n",
                 config.describeAlgorithm(), config.rank, config.epochs, warmup == Comparison.WARMUP_AUTO
-                        ? "after an untimed warm-up run per backend until epoch times settle" : "first " + warmup
+                        ? "after untimed warm-up runs per backend until epoch times settle" : "first " + warmup
                         + " untimed warm-up",
                 config.lr, config.seed);
     }
@@ -373,16 +373,17 @@ public final class CompareCommand extends LfmCommand {
     }
 
     /**
-     * The untimed warm-up run: the same training, evaluation passes included (code the timed run
-     * would otherwise compile, and deoptimize shared code for, between its epochs), without early
-     * stopping, its model discarded, until {@link Comparison.Warmup#settled}; returns its epochs. A
-     * divergence ends it (the timed run, with the epochs asked for, reports its own).
+     * The untimed warm-up: the same training (upload, block plan, epochs, evaluation passes: code the
+     * timed run would otherwise have C2 compile, or recompile after a deoptimization, while it runs,
+     * and on 2 cores a compiler thread takes one from the training), repeated, without early
+     * stopping, the models discarded, until {@link Comparison.Warmup#settled} over all its epochs;
+     * returns them. A divergence ends it (the timed run reports its own).
      */
     static int warmUp(Backend backend, Dataset ds, TrainingConfig config, PrintWriter out, String label) {
         TrainingConfig w = config.copy();
-        w.epochs = Comparison.Warmup.MAX_EPOCHS;
         w.patience = 0;
         List<Double> seconds = new ArrayList<>();
+        boolean[] settled = {false};
         long t0 = System.nanoTime();
         TrainingListener settle = new TrainingListener() {
             @Override
@@ -392,16 +393,22 @@ public final class CompareCommand extends LfmCommand {
 
             @Override
             public boolean stopAfter(EpochRecord record) {
-                return Comparison.Warmup.settled(seconds, (System.nanoTime() - t0) / 1e9);
+                settled[0] = Comparison.Warmup.settled(seconds, (System.nanoTime() - t0) / 1e9);
+                return settled[0];
             }
         };
-        try {
-            new Trainer(w, settle).train(backend, ds.train(), ds.validation(), ds.test());
-        } catch (DivergenceException e) {
-            // the warm-up trains far more epochs than asked for: the timed run will say whether it diverges
+        int runs = 0;
+        while (!settled[0]) {
+            runs++;
+            try {
+                new Trainer(w, settle).train(backend, ds.train(), ds.validation(), ds.test());
+            } catch (DivergenceException e) {
+                break;
+            }
         }
-        out.printf(Locale.ROOT, "%s: warm-up %d epoch%s in %.1f s (last %s s an epoch)%n", label, seconds.size(),
-                seconds.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9,
+        out.printf(Locale.ROOT, "%s: warm-up %d epoch%s (%d run%s) in %.1f s (last %s s an epoch)%n", label,
+                seconds.size(), seconds.size() == 1 ? "" : "s", runs, runs == 1 ? "" : "s",
+                (System.nanoTime() - t0) / 1e9,
                 seconds.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4g", seconds.get(seconds.size() - 1)));
         return seconds.size();
     }
@@ -444,7 +451,7 @@ public final class CompareCommand extends LfmCommand {
                         .append(' ').append(r.warmupRunEpochs()).append(" warm-up + ").append(r.timedEpochs())
                         .append(" timed");
             }
-            sb.append(String.format(Locale.ROOT, "timing: each backend first trains an untimed warm-up run until its "
+            sb.append(String.format(Locale.ROOT, "timing: each backend first repeats the training untimed until its "
                     + "epoch times settle, then the run above, timed as the median of its epochs after its own settling (epochs: "
                     + "%s); GB/s = updates/s x (4*k*b + 12) bytes / 1e9, b = 4 (fp32) or 2 (fp16 factors)%n", ex));
         } else {

@@ -67,7 +67,7 @@ public final class Comparison {
 
     /**
      * A backend's raw outcome before it is compared; {@code halfFactors}: P, Q stored as fp16;
-     * {@code warmupRunEpochs}: epochs of the untimed warm-up run trained before {@code result}'s run
+     * {@code warmupRunEpochs}: epochs of the untimed warm-up runs trained before {@code result}'s run
      * (0: none, see {@link Warmup}).
      */
     public record Measured(String backend, String device, int threads, TrainingResult result, boolean halfFactors,
@@ -84,20 +84,21 @@ public final class Comparison {
     }
 
     /**
-     * When an untimed warm-up run has settled: JIT compilation (the CPU backend's Vector API
+     * When an untimed warm-up (the same training, repeated) has settled: JIT compilation (the CPU backend's Vector API
      * kernels run tens of times slower until C2 compiles them), kernel builds and first-touch
      * allocation all happen in the first epochs, and on a small problem they outlast any timed run a
-     * user would ask for (17k ratings: epochs fall from 128 ms to 0.3 ms over about 25 epochs). The
-     * warm-up run trains the same problem, discarded, until {@link #settled} says its epochs no longer
-     * get faster; then the timed run starts on warm code.
+     * user would ask for (17k ratings: epochs fall from 128 ms to 0.3 ms over about 25 epochs, and
+     * stay 40% slower while a compiler thread shares the 2 cores). The warm-up trains the same
+     * problem, discarded, until {@link #settled} says its epochs no longer get faster; then the timed
+     * run starts on warm code.
      */
     public static final class Warmup {
-        /** Wall seconds a warm-up run takes at least (time for the JIT, however short the epochs). */
+        /** Wall seconds a warm-up takes at least (time for the JIT, however short the epochs). */
         public static final double MIN_SECONDS = 2.0;
-        /** Wall seconds after which a warm-up run ends settled or not (a huge problem: its JIT work is done). */
+        /** Wall seconds after which a warm-up ends settled or not (a huge problem: its JIT work is done). */
         public static final double MAX_SECONDS = 30.0;
-        /** Epochs after which a warm-up run ends settled or not. */
-        public static final int MAX_EPOCHS = 1000;
+        /** Epochs after which a warm-up ends settled or not (a backstop: {@link #MAX_SECONDS} comes first). */
+        public static final int MAX_EPOCHS = 100_000;
         /** Epochs in each of the two windows compared (fewer while the run is short). */
         public static final int WINDOW = 5;
         /** The recent window's median epoch time must be at least this fraction of the window's before. */
@@ -107,7 +108,7 @@ public final class Comparison {
         }
 
         /**
-         * Whether a warm-up run with these epoch training times, {@code wallSeconds} in all so far
+         * Whether a warm-up with these epoch training times, {@code wallSeconds} in all so far
          * (evaluation included), may end: after {@link #MAX_EPOCHS} or {@link #MAX_SECONDS}; never before
          * two epochs and {@link #MIN_SECONDS}; otherwise when the median of the last m epochs is at least
          * {@link #RATIO} of the median of the m before them, m = min({@link #WINDOW}, epochs / 2): the

@@ -244,8 +244,14 @@ class CompareCommandTest {
         assertThat(warm).isGreaterThanOrEqualTo(2);
         // the timed run is the one asked for, whatever the warm-up trained
         assertThat(rows.get(0).timedEpochs()).isBetween(1, 2);
-        assertThat(sw.toString()).contains("cpu: warm-up " + warm + " epochs in ")
-                .contains("cpu " + warm + " warm-up + " + rows.get(0).timedEpochs() + " timed");
+        assertThat(sw.toString()).contains("cpu " + warm + " warm-up + " + rows.get(0).timedEpochs() + " timed");
+        // the warm-up repeats the whole training (upload, plan, 3 epochs, evaluation): runs of 3 epochs
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cpu: warm-up (\\d+) epochs \\((\\d+) runs?\\) in ")
+                .matcher(sw.toString());
+        assertThat(m.find()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(warm);
+        int runs = Integer.parseInt(m.group(2));
+        assertThat(warm).isBetween(3 * (runs - 1) + 1, 3 * runs);
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertThat(json.get("backends").get(0).get("warmup_run_epochs").asInt()).isEqualTo(warm);
         assertThat(json.get("training").get("warmup_epochs").asText()).isEqualTo("auto");

@@ -203,34 +203,48 @@ final class Parallel implements AutoCloseable {
         @Override
         public void run() {
             int seen = 0;
-            while (true) {
-                long start = System.nanoTime();
-                while (posted == seen) {
-                    if (closed) {
-                        return;
-                    }
-                    if (spin(start)) {
-                        continue;
-                    }
-                    workerParked = true;
-                    if (posted == seen && !closed) {
-                        LockSupport.park(this);
-                    }
-                    workerParked = false;
-                }
+            while (awaitPost(seen)) {
                 seen = posted;
-                try {
-                    for (int t = index; t < parts; t += stride) {
-                        task.run(t);
-                    }
-                } catch (Throwable e) {
-                    error = e;
-                }
+                runParts();
                 done = seen;
                 Thread w = waiter;
                 if (w != null) {
                     LockSupport.unpark(w);
                 }
+            }
+        }
+
+        /**
+         * Waits for the phase after {@code seen}; false once closed. Its own method, as is
+         * {@link #runParts}: the spinning loop is what C2 compiles on stack here, and inlined into
+         * it the parts' code would be compiled with the type profile of whatever ran first (and thrown
+         * away, back to the interpreter, when another caller's task came).
+         */
+        private boolean awaitPost(int seen) {
+            long start = System.nanoTime();
+            while (posted == seen) {
+                if (closed) {
+                    return false;
+                }
+                if (spin(start)) {
+                    continue;
+                }
+                workerParked = true;
+                if (posted == seen && !closed) {
+                    LockSupport.park(this);
+                }
+                workerParked = false;
+            }
+            return true;
+        }
+
+        private void runParts() {
+            try {
+                for (int t = index; t < parts; t += stride) {
+                    task.run(t);
+                }
+            } catch (Throwable e) {
+                error = e;
             }
         }
     }
