@@ -289,6 +289,7 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -297,7 +298,7 @@ final class CpuSgdKernels {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
@@ -315,6 +316,7 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SF, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -323,7 +325,7 @@ final class CpuSgdKernels {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
@@ -361,6 +363,7 @@ final class CpuSgdKernels {
         final int l = SF.length();
         final int oL = k - l;
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -372,6 +375,7 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SF, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -380,10 +384,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
@@ -433,6 +437,7 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -441,7 +446,7 @@ final class CpuSgdKernels {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
@@ -463,6 +468,7 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -471,7 +477,7 @@ final class CpuSgdKernels {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
@@ -514,6 +520,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -528,6 +535,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -536,10 +544,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
@@ -595,6 +603,7 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA2.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA2));
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -603,7 +612,7 @@ final class CpuSgdKernels {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
@@ -628,6 +637,7 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB2.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qB1.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, qwB.lanewise(VectorOperators.MUL, pB2));
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -636,7 +646,7 @@ final class CpuSgdKernels {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
@@ -683,6 +693,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (3 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -699,6 +710,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA2.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA2));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -707,10 +719,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
@@ -772,6 +784,7 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA3.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -780,7 +793,7 @@ final class CpuSgdKernels {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
@@ -808,6 +821,7 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB3.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qB1.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0)).lanewise(VectorOperators.ADD, qwB.lanewise(VectorOperators.FMA, pB3, qB2.lanewise(VectorOperators.MUL, pB2)));
                 if (SF.length() > 4 && SF.length() <= 16) {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -816,7 +830,7 @@ final class CpuSgdKernels {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SF, lr * eB);
@@ -867,6 +881,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (4 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -885,6 +900,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA3.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2)));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -893,10 +909,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
@@ -940,6 +956,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (5 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -960,6 +977,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA4.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA4));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -968,10 +986,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
@@ -1018,6 +1036,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (6 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1040,6 +1059,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA5.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA5, qA4.lanewise(VectorOperators.MUL, pA4)));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -1048,10 +1068,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
@@ -1101,6 +1121,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (7 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1125,6 +1146,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA6.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qA5.lanewise(VectorOperators.FMA, pA5, qA4.lanewise(VectorOperators.MUL, pA4)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.MUL, pA6)));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -1133,10 +1155,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
@@ -1189,6 +1211,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SF, TAIL_WEIGHTS, MAX_LANES - (8 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SF, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SF, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1215,6 +1238,7 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA7.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA1.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0)).lanewise(VectorOperators.ADD, qA3.lanewise(VectorOperators.FMA, pA3, qA2.lanewise(VectorOperators.MUL, pA2))).lanewise(VectorOperators.ADD, qA5.lanewise(VectorOperators.FMA, pA5, qA4.lanewise(VectorOperators.MUL, pA4)).lanewise(VectorOperators.ADD, qwA.lanewise(VectorOperators.FMA, pA7, qA6.lanewise(VectorOperators.MUL, pA6))));
             if (SF.length() > 4 && SF.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSF)).reinterpretShape(SH, 0);
@@ -1223,10 +1247,10 @@ final class CpuSgdKernels {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SF, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SF, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SF, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SF, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 1 * l);
@@ -1292,12 +1316,13 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 if (SH.length() > 4 && SH.length() <= 16) {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
@@ -1315,12 +1340,13 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SH, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 if (SH.length() > 4 && SH.length() <= 16) {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SH, lr * eB);
@@ -1358,6 +1384,7 @@ final class CpuSgdKernels {
         final int l = SH.length();
         final int oL = k - l;
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SH, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1369,15 +1396,16 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SH, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             if (SH.length() > 4 && SH.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SH, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SH, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SH, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
@@ -1427,12 +1455,13 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 if (SH.length() > 4 && SH.length() <= 16) {
                     dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
@@ -1454,12 +1483,13 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 if (SH.length() > 4 && SH.length() <= 16) {
                     dBV = (FloatVector) dBV.lanewise(VectorOperators.ADD, dBV.rearrange(XSH)).reinterpretShape(SQ, 0);
                 }
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SH, lr * eB);
@@ -1502,6 +1532,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SH, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SH, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SH, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1516,15 +1547,16 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             if (SH.length() > 4 && SH.length() <= 16) {
                 dAV = (FloatVector) dAV.lanewise(VectorOperators.ADD, dAV.rearrange(XSH)).reinterpretShape(SQ, 0);
             }
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SH, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SH, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SH, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SH, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
@@ -1572,9 +1604,10 @@ final class CpuSgdKernels {
                 final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
@@ -1592,9 +1625,10 @@ final class CpuSgdKernels {
                 final FloatVector qB0 = FloatVector.fromArray(SQ, q, qoB + oL);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qB0.lanewise(VectorOperators.MUL, pB0);
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SQ, lr * eB);
@@ -1632,6 +1666,7 @@ final class CpuSgdKernels {
         final int l = SQ.length();
         final int oL = k - l;
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SQ, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1643,12 +1678,13 @@ final class CpuSgdKernels {
             final FloatVector qA0 = FloatVector.fromArray(SQ, q, qoA + oL);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qA0.lanewise(VectorOperators.MUL, pA0);
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SQ, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SQ, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SQ, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
             pA0 = qA0.lanewise(VectorOperators.FMA, vleA, vDecayPA.lanewise(VectorOperators.MUL, pA0));
@@ -1698,9 +1734,10 @@ final class CpuSgdKernels {
                 final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
                 final float biA = biases ? bi[iA] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cA = values[a] - mu - buA - biA;
                 FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
                 final float dA = dAV.reduceLanes(VectorOperators.ADD);
-                final float eA = (values[a] - mu - buA - biA) - dA;
+                final float eA = cA - dA;
                 sse += eA * eA;
                 final float wiA = wi[iA];
                 final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
@@ -1722,9 +1759,10 @@ final class CpuSgdKernels {
                 final FloatVector qwB = qB1.lanewise(VectorOperators.MUL, tw);
                 final float biB = biases ? bi[iB] : 0f;
                 // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+                final float cB = values[b] - mu - buB - biB;
                 FloatVector dBV = qwB.lanewise(VectorOperators.FMA, pB1, qB0.lanewise(VectorOperators.MUL, pB0));
                 final float dB = dBV.reduceLanes(VectorOperators.ADD);
-                final float eB = (values[b] - mu - buB - biB) - dB;
+                final float eB = cB - dB;
                 sse += eB * eB;
                 final float wiB = wi[iB];
                 final FloatVector vleB = FloatVector.broadcast(SQ, lr * eB);
@@ -1767,6 +1805,7 @@ final class CpuSgdKernels {
         final int oL = k - l;
         final FloatVector tw = FloatVector.fromArray(SQ, TAIL_WEIGHTS, MAX_LANES - (2 * l - k));
         float sse = 0f;
+        final FloatVector vNegLr = FloatVector.broadcast(SQ, -lr);
         final int poA = uA * k;
         final FloatVector vDecayPA = FloatVector.broadcast(SQ, 1f - lr * lambda * wu[uA]);
         final float biasDecayUA = lambdaB * wu[uA];
@@ -1781,12 +1820,13 @@ final class CpuSgdKernels {
             final FloatVector qwA = qA1.lanewise(VectorOperators.MUL, tw);
             final float biA = biases ? bi[iA] : 0f;
             // r − μ − b_u − b_i is off the p_u dependency chain; only the dot product is on it
+            final float cA = values[a] - mu - buA - biA;
             FloatVector dAV = qwA.lanewise(VectorOperators.FMA, pA1, qA0.lanewise(VectorOperators.MUL, pA0));
             final float dA = dAV.reduceLanes(VectorOperators.ADD);
-            final float eA = (values[a] - mu - buA - biA) - dA;
+            final float eA = cA - dA;
             sse += eA * eA;
             final float wiA = wi[iA];
-            final FloatVector vleA = FloatVector.broadcast(SQ, lr * eA);
+            final FloatVector vleA = FloatVector.broadcast(SQ, dA).lanewise(VectorOperators.FMA, vNegLr, FloatVector.broadcast(SQ, lr * cA));
             final FloatVector vDecayQA = FloatVector.broadcast(SQ, 1f - lr * lambda * wiA);
             vleA.lanewise(VectorOperators.FMA, pA0, qA0.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + 0);
             vleA.lanewise(VectorOperators.FMA, pA1, qA1.lanewise(VectorOperators.MUL, vDecayQA)).intoArray(q, qoA + oL);
