@@ -6,10 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed set of worker threads running static partitions of index ranges, the caller taking
  * part 0. A phase is handed to the workers through one volatile slot each, and both sides spin
- * for up to {@link #SPIN_NANOS} before they park: SGD runs one phase per diagonal of its block
- * grid, and on a small problem a phase lasts tens of microseconds, less than a thread pool's
- * park/unpark round trip (17k ratings, k 64, 2 threads: an epoch took 0.25-0.51 ms through an
- * executor, against 0.20 ms on one thread).
+ * for up to {@link #SPIN_NANOS} before they park, while phases are short: SGD runs one phase per
+ * diagonal of its block grid, and on a small problem a phase lasts tens of microseconds, less than
+ * a thread pool's park/unpark round trip (17k ratings, k 64, 2 threads: an epoch took 0.43-0.48 ms
+ * through an executor, 0.30 ms so). After a phase of {@link #LONG_PHASE_NANOS} or more they park at
+ * once.
  *
  * <p>One phase at a time: a call made while another is running (from a worker, or from a second
  * caller thread) runs its parts one after the other on the calling thread, which every caller's
@@ -33,18 +34,30 @@ final class Parallel implements AutoCloseable {
     static final long BUSY_NANOS = 20_000L;
 
     /**
-     * One wait step for a side that began waiting at {@code start}: false once {@link #SPIN_NANOS}
+     * A phase at least this long makes the waiting sides park at once (no spinning) until a short one
+     * comes: against phases of milliseconds a wake-up costs nothing measurable, while a side spinning
+     * through the other's last blocks takes from it whatever the two share (a hyperthread's core:
+     * 1.5-2.5% off SGD epochs of 20M ratings).
+     */
+    static final long LONG_PHASE_NANOS = 1_000_000L;
+
+    /** How long waiting sides spin now: {@link #SPIN_NANOS}, or 0 after a long phase. */
+    private volatile long spinNanos = SPIN_NANOS;
+
+    /**
+     * One wait step for a side that began waiting at {@code start}: false once {@link #spinNanos}
      * have passed (time to park). Busy-spins at first, then yields, so that a waiter that shares a
      * core with the thread it waits for (more runnable threads than cores: JIT compiler threads,
      * other processes) gives it the core instead of spinning out its time slice.
      */
-    private static boolean spin(long start) {
+    private boolean spin(long start) {
+        long budget = spinNanos;
         long waited = System.nanoTime() - start;
-        if (waited < BUSY_NANOS) {
+        if (waited < Math.min(BUSY_NANOS, budget)) {
             Thread.onSpinWait();
             return true;
         }
-        if (waited < SPIN_NANOS) {
+        if (waited < budget) {
             Thread.yield();
             return true;
         }
@@ -102,6 +115,7 @@ final class Parallel implements AutoCloseable {
             return;
         }
         try {
+            long began = System.nanoTime();
             int used = Math.min(parts, threads);
             for (int w = 1; w < used; w++) {
                 workers[w - 1].post(task, parts, used);
@@ -120,6 +134,7 @@ final class Parallel implements AutoCloseable {
                     first = e;
                 }
             }
+            spinNanos = System.nanoTime() - began < LONG_PHASE_NANOS ? SPIN_NANOS : 0L;
             if (first instanceof Error err) {
                 throw err;
             }
@@ -129,6 +144,11 @@ final class Parallel implements AutoCloseable {
         } finally {
             busy.set(false);
         }
+    }
+
+    /** How long waiting sides spin before parking, after the last phase. */
+    long spinNanos() {
+        return spinNanos;
     }
 
     /** Worker threads still alive (0 some time after {@link #close}). */

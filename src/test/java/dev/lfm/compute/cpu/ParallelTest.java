@@ -138,4 +138,31 @@ class ParallelTest {
         par.forThreads(3, t -> names.add(Thread.currentThread().getName()));
         assertThat(names).containsExactly(Thread.currentThread().getName());
     }
+
+    @Test
+    void waitersSpinAfterShortPhasesAndParkAtOnceAfterLongOnes() {
+        try (Parallel par = new Parallel(2)) {
+            assertThat(par.spinNanos()).isEqualTo(Parallel.SPIN_NANOS);
+            par.forThreads(2, t -> sleep(3));
+            assertThat(par.spinNanos()).isZero();
+            // parked workers still take the next phases; short ones bring the spinning back (the first
+            // of them waits on a wake-up, which a loaded machine may stretch past a millisecond)
+            AtomicLong sum = new AtomicLong();
+            int phases = 0;
+            while (par.spinNanos() == 0 && phases < 1000) {
+                par.forThreads(2, sum::addAndGet);
+                phases++;
+            }
+            assertThat(par.spinNanos()).isEqualTo(Parallel.SPIN_NANOS);
+            assertThat(sum.get()).isEqualTo(phases);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
