@@ -125,13 +125,18 @@ final class Parallel implements AutoCloseable {
                 for (int t = 0; t < parts; t += used) {
                     task.run(t);
                 }
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) { // any throwable: the workers must be awaited before busy is let go
                 first = e;
             }
             for (int w = 1; w < used; w++) {
                 Throwable e = workers[w - 1].await();
                 if (e != null && (first == null || (e instanceof Error && !(first instanceof Error)))) {
+                    if (first != null && first != e) {
+                        e.addSuppressed(first);
+                    }
                     first = e;
+                } else if (e != null && e != first) {
+                    first.addSuppressed(e);
                 }
             }
             spinNanos = System.nanoTime() - began < LONG_PHASE_NANOS ? SPIN_NANOS : 0L;
@@ -160,8 +165,18 @@ final class Parallel implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Ends the workers once any phase under way has ended (it takes {@code busy} for good, so later
+     * calls run inline); idempotent. Not to be called from a part of a phase (it would wait for
+     * itself).
+     */
     @Override
     public void close() {
+        // a second close() at once leaves the loop when the first has closed
+        while (!closed && !busy.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
         closed = true;
         for (Worker w : workers) {
             LockSupport.unpark(w.thread);
@@ -211,7 +226,12 @@ final class Parallel implements AutoCloseable {
                 }
                 waiter = Thread.currentThread();
                 if (done != want) {
-                    LockSupport.park(this);
+                    if (!thread.isAlive()) {
+                        throw new IllegalStateException(thread.getName() + " ended inside a phase");
+                    }
+                    // bounded, so that a worker that died (it cannot in runParts, which catches everything)
+                    // is noticed rather than waited for
+                    LockSupport.parkNanos(this, 10_000_000L);
                 }
                 waiter = null;
             }

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The worker hand-over: every part runs once per phase, on the caller and the workers, errors come back, nesting is safe. */
+@Timeout(120) // a lost wake-up hangs: fail instead
 class ParallelTest {
 
     @Test
@@ -87,6 +89,16 @@ class ParallelTest {
                 }
                 throw new AssertionError("worker part");
             })).isInstanceOf(AssertionError.class).hasMessage("worker part");
+            // the caller's part fails at once while the worker's is still running: the exception waits for it
+            AtomicIntegerArray finished = new AtomicIntegerArray(2);
+            assertThatThrownBy(() -> par.forThreads(2, t -> {
+                if (t == 0) {
+                    throw new IllegalStateException("caller failed first");
+                }
+                sleep(50);
+                finished.incrementAndGet(t);
+            })).isInstanceOf(IllegalStateException.class).hasMessage("caller failed first");
+            assertThat(finished.get(1)).isEqualTo(1);
             AtomicIntegerArray again = new AtomicIntegerArray(2);
             par.forThreads(2, again::incrementAndGet);
             assertThat(again.get(0) + again.get(1)).isEqualTo(2);
@@ -97,9 +109,23 @@ class ParallelTest {
     void aNestedCallRunsItsPartsOnTheCallingThread() {
         try (Parallel par = new Parallel(2)) {
             AtomicIntegerArray inner = new AtomicIntegerArray(4);
-            par.forThreads(2, t -> par.forThreads(2, u -> inner.incrementAndGet(2 * t + u)));
+            String[] outerThread = new String[2];
+            String[] innerThread = new String[4];
+            par.forThreads(2, t -> {
+                outerThread[t] = Thread.currentThread().getName();
+                par.forThreads(2, u -> {
+                    inner.incrementAndGet(2 * t + u);
+                    innerThread[2 * t + u] = Thread.currentThread().getName();
+                });
+            });
             for (int j = 0; j < 4; j++) {
                 assertThat(inner.get(j)).isEqualTo(1);
+            }
+            assertThat(outerThread[0]).isNotEqualTo(outerThread[1]);
+            // each inner part ran on the thread of the outer part that called it
+            for (int t = 0; t < 2; t++) {
+                assertThat(innerThread[2 * t]).isEqualTo(outerThread[t]);
+                assertThat(innerThread[2 * t + 1]).isEqualTo(outerThread[t]);
             }
         }
     }
@@ -149,13 +175,37 @@ class ParallelTest {
             // of them waits on a wake-up, which a loaded machine may stretch past a millisecond)
             AtomicLong sum = new AtomicLong();
             int phases = 0;
-            while (par.spinNanos() == 0 && phases < 1000) {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (par.spinNanos() == 0 && System.nanoTime() < until) {
                 par.forThreads(2, sum::addAndGet);
                 phases++;
             }
             assertThat(par.spinNanos()).isEqualTo(Parallel.SPIN_NANOS);
             assertThat(sum.get()).isEqualTo(phases);
         }
+    }
+
+    @Test
+    void closeWaitsForThePhaseUnderWayAndItsCallerReturns() throws Exception {
+        Parallel par = new Parallel(2);
+        CountDownLatch started = new CountDownLatch(2);
+        AtomicIntegerArray ran = new AtomicIntegerArray(2);
+        Thread caller = new Thread(() -> par.forThreads(2, t -> {
+            started.countDown();
+            sleep(100);
+            ran.incrementAndGet(t);
+        }));
+        caller.start();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        par.close(); // while the phase runs
+        par.close(); // idempotent
+        caller.join(30_000);
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(ran.get(0)).isEqualTo(1);
+        assertThat(ran.get(1)).isEqualTo(1);
+        AtomicIntegerArray after = new AtomicIntegerArray(2);
+        par.forThreads(2, after::incrementAndGet);
+        assertThat(after.get(0) + after.get(1)).isEqualTo(2);
     }
 
     private static void sleep(long millis) {
