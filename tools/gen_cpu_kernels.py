@@ -2,7 +2,8 @@
 """Writes src/main/java/dev/lfm/compute/cpu/CpuSgdKernels.java: the register-resident per-rating
 SGD and AdaGrad kernels, one method per (vector species, vectors per row). Run from the
 repository root after editing the template; the output is checked in (Java has no templates, and
-the Vector API intrinsifies only when the species is a compile-time constant)."""
+the Vector API intrinsifies only when the species is a compile-time constant). With --check it only
+compares (CI runs that)."""
 import sys
 
 SPECIES = {"F": ("SF", "the preferred species"), "H": ("SH", "half the preferred width"),
@@ -467,7 +468,17 @@ final class CpuSgdKernels {{
     import re
     src = re.sub(r"(?<!Math)\.fma\(", ".lanewise(VectorOperators.FMA, ", src)
     src = src.replace(".mul(", ".lanewise(VectorOperators.MUL, ").replace(".add(", ".lanewise(VectorOperators.ADD, ")
-    open("src/main/java/dev/lfm/compute/cpu/CpuSgdKernels.java", "w").write(src)
+    out = "src/main/java/dev/lfm/compute/cpu/CpuSgdKernels.java"
+    if "--check" in sys.argv[1:]:
+        # CI: the checked-in file must be this generator's output (an edit by hand, or a generator
+        # change without the regenerated file, fails here)
+        with open(out) as f:
+            if f.read() != src:
+                sys.exit(f"{out} is not what tools/gen_cpu_kernels.py writes: run python3 tools/gen_cpu_kernels.py")
+        print(f"{out}: matches tools/gen_cpu_kernels.py")
+        return
+    with open(out, "w") as f:
+        f.write(src)
 
 
 main()
