@@ -169,7 +169,7 @@ public final class CpuBackend implements Backend {
     @Override
     public ErrorSums evaluate(RatingSet set) {
         requireModel();
-        Ratings r = cpu(set).ratings;
+        Ratings r = cpu(set).evaluationOrder(m.rank); // sums do not depend on the order: the fastest one
         int threads = parallel.threads();
         double[] sse = new double[threads];
         double[] sae = new double[threads];
