@@ -6,28 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 import dev.lfm.compute.ErrorSums;
 import dev.lfm.compute.RatingSet;
 import dev.lfm.data.Ratings;
+import dev.lfm.data.SyntheticRatings;
 import dev.lfm.model.FactorModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The evaluation order: the same ratings, by item block then user, file order within; evaluate unchanged by it. */
 class CpuRatingSetTest {
-
-    private static Ratings shuffled(int users, int items, int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] u = new int[n];
-        int[] i = new int[n];
-        float[] v = new float[n];
-        for (int j = 0; j < n; j++) {
-            u[j] = r.nextInt(users);
-            i[j] = r.nextInt(items);
-            v[j] = 1 + r.nextInt(9) * 0.5f;
-        }
-        return new Ratings(users, items, u, i, v, n, null, null, 1f, 5f);
-    }
 
     private static List<String> triples(Ratings r) {
         List<String> t = new ArrayList<>();
@@ -43,7 +30,7 @@ class CpuRatingSetTest {
         // k 512: 2 KiB an item row, 512 items a 1 MiB block: 3000 items make 6 blocks
         int k = 512;
         int perBlock = (int) (CpuRatingSet.EVAL_BLOCK_BYTES / (4L * k));
-        Ratings r = shuffled(700, 3000, 20_000, 5);
+        Ratings r = SyntheticRatings.noise(700, 3000, 20_000, 5);
         CpuRatingSet set = new CpuRatingSet(r);
         Ratings o = set.evaluationOrder(k);
         assertThat(o.size()).isEqualTo(r.size());
@@ -80,7 +67,7 @@ class CpuRatingSetTest {
 
     @Test
     void evaluateGivesTheSameSumsInAnyOrder() {
-        Ratings r = shuffled(900, 400, 30_000, 9);
+        Ratings r = SyntheticRatings.noise(900, 400, 30_000, 9);
         FactorModel m = new FactorModel(900, 400, 24, true);
         m.mu = 3f;
         m.minRating = 1f;
