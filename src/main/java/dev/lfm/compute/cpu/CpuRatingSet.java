@@ -115,12 +115,9 @@ final class CpuRatingSet implements RatingSet {
         int[] u1 = new int[n];
         int[] i1 = new int[n];
         float[] v1 = new float[n];
-        int[] at = new int[Math.max(ratings.numUsers(), 1) + 1];
-        for (int j = 0; j < n; j++) {
-            at[u[j] + 1]++;
-        }
-        for (int r = 0; r + 1 < at.length; r++) {
-            at[r + 1] += at[r];
+        int[] at = new int[userCounts.length];
+        for (int r = 1; r < at.length; r++) {
+            at[r] = at[r - 1] + userCounts[r - 1];
         }
         for (int j = 0; j < n; j++) {
             int d = at[u[j]]++;
